@@ -1,0 +1,20 @@
+// The main process's published HTTP/WS contract: the only part of src-main that clients may import.
+export * from './errors';
+export * from './audit';
+export * from './health';
+export * from './session';
+export * from './stream';
+
+export const API_PATHS = {
+  health: '/health',
+  session: '/v1/session',
+  audit: '/v1/audit',
+  auditVerify: '/v1/audit/verify',
+  auditExport: '/v1/audit/export',
+  stream: '/v1/stream',
+} as const;
+
+/** Default loopback port of the API (JARVIS_PORT overrides it). */
+export const DEFAULT_PORT = 7723;
+/** Largest request body the API reads. */
+export const MAX_BODY_BYTES = 1024 * 1024;

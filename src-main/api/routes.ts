@@ -1,0 +1,98 @@
+// The route table: each route declares its method, path, whether it needs the token, and its handler.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Core } from '../core';
+import { exportTrace } from '../core/audit';
+import type { SignInCodes } from './credentials';
+import { API_PATHS, AuditExportQuery, AuditQuery, SessionExchange, type AuditList, type Health } from './contract';
+import { ApiError, parseWith, readJson, sendJson, SECURITY_HEADERS } from './http';
+
+export interface RouteContext {
+  core: Core;
+  token: string;
+  codes: SignInCodes;
+  version: string;
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** Who is calling, for the audit trail: the remote address, never the token. */
+  caller: string;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  open?: boolean;
+  handle(ctx: RouteContext): Promise<void> | void;
+}
+
+const query = (url: URL) => Object.fromEntries(url.searchParams);
+
+function health(ctx: RouteContext): void {
+  let database: Health['database'] = { ok: true };
+  let lastHeartbeat: string | null = null;
+  try {
+    ctx.core.db.prepare('SELECT 1').get();
+    lastHeartbeat = ctx.core.lastHeartbeat();
+  } catch (err) {
+    database = { ok: false, error: (err as Error).message };
+  }
+  const body: Health = {
+    status: database.ok ? 'ok' : 'degraded',
+    version: ctx.version,
+    uptime_s: Math.round((Date.now() - ctx.core.startedAt.getTime()) / 100) / 10,
+    database,
+    last_heartbeat: lastHeartbeat,
+  };
+  sendJson(ctx.res, 200, body);
+}
+
+async function session(ctx: RouteContext): Promise<void> {
+  const { code } = parseWith(SessionExchange, await readJson(ctx.req), 'sign-in request');
+  if (!ctx.codes.redeem(code)) {
+    ctx.core.audit.append({ type: 'api.sign_in_rejected', actor: 'api', subject: ctx.caller, payload: { reason: 'unknown_or_used_code' } });
+    throw new ApiError(401, 'unauthorized', 'This sign-in link was already used or has expired; restart `npm run serve` (or `jarvis serve`) for a new one.');
+  }
+  ctx.core.audit.append({ type: 'api.signed_in', actor: 'api', subject: ctx.caller, payload: { via: 'sign_in_link' } });
+  sendJson(ctx.res, 200, { token: ctx.token });
+}
+
+function auditList(ctx: RouteContext): void {
+  const q = parseWith(AuditQuery, query(ctx.url), 'audit query');
+  const events = ctx.core.audit.list(q);
+  const body: AuditList = { events, next_after: events.at(-1)?.id ?? q.after ?? null };
+  sendJson(ctx.res, 200, body);
+}
+
+function auditVerify(ctx: RouteContext): void {
+  const result = ctx.core.verify();
+  // Verifying is itself on the record: who checked the chain, and what they were told.
+  ctx.core.audit.append({
+    type: 'audit.verified',
+    actor: 'api',
+    subject: ctx.caller,
+    payload: { ok: result.ok, rows: result.rows, broken_id: result.broken?.id ?? null, reason: result.broken?.reason ?? null },
+  });
+  sendJson(ctx.res, 200, result);
+}
+
+function auditExport(ctx: RouteContext): void {
+  const q = parseWith(AuditExportQuery, query(ctx.url), 'export query');
+  const lines = [...exportTrace(ctx.core.db, ctx.core.audit, q.trace_id, ctx.core.checkpoints)];
+  if (lines.length === 1) throw new ApiError(404, 'not_found', `No audit events with trace_id "${q.trace_id}".`);
+  const text = `${lines.join('\n')}\n`;
+  ctx.res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': 'application/x-ndjson; charset=utf-8',
+    'content-disposition': `attachment; filename="trace-${q.trace_id.replace(/[^A-Za-z0-9_-]/g, '_')}.jsonl"`,
+  });
+  ctx.res.end(text);
+}
+
+export const ROUTES: readonly Route[] = Object.freeze([
+  { method: 'GET', path: API_PATHS.health, open: true, handle: health },
+  // Authenticated by the one-time code it carries, which is how a page gets the token.
+  { method: 'POST', path: API_PATHS.session, open: true, handle: session },
+  { method: 'GET', path: API_PATHS.audit, handle: auditList },
+  { method: 'GET', path: API_PATHS.auditVerify, handle: auditVerify },
+  { method: 'GET', path: API_PATHS.auditExport, handle: auditExport },
+]);

@@ -1,0 +1,118 @@
+// The loopback API server: guards, routing, error mapping, the live stream and the built renderer.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Core } from '../core';
+import { asStoreError } from '../core/db';
+import { SignInCodes, loadOrCreateToken } from './credentials';
+import { checkBearer, checkHostAndOrigin, type GuardFailure } from './guards';
+import { ApiError, sendError } from './http';
+import { ROUTES, type RouteContext } from './routes';
+import { serveStatic } from './static';
+import { attachStream, type StreamHub } from './stream';
+
+export interface ApiServer {
+  port: number;
+  url: string;
+  token: string;
+  /** A one-time link that signs a page in (the code travels in the fragment, which is never sent or logged). */
+  createSignInUrl(): string;
+  close(): Promise<void>;
+}
+
+export interface ApiOptions {
+  version: string;
+  port: number;
+  /** The built renderer; when absent the page explains how to build it. */
+  rendererDir?: string;
+}
+
+function auditRejection(core: Core, caller: string, method: string, path: string, failure: GuardFailure): void {
+  try {
+    core.audit.append({ type: 'api.request_rejected', actor: 'api', subject: caller, payload: { method, path, status: failure.status, reason: failure.reason } });
+  } catch (err) {
+    console.error('could not audit a rejected request:', (err as Error).message);
+  }
+}
+
+export async function startApiServer(core: Core, options: ApiOptions): Promise<ApiServer> {
+  const token = loadOrCreateToken(core.settings.home);
+  const codes = new SignInCodes();
+  let port = options.port;
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const caller = `${req.socket.remoteAddress ?? 'unknown'}`;
+    try {
+      const hostFailure = checkHostAndOrigin(req.headers, port);
+      if (hostFailure) {
+        auditRejection(core, caller, method, url.pathname, hostFailure);
+        throw new ApiError(hostFailure.status, 'forbidden', hostFailure.message);
+      }
+      const matches = ROUTES.filter((r) => r.path === url.pathname);
+      const route = matches.find((r) => r.method === method);
+      if (!route) {
+        if (matches.length > 0) {
+          throw new ApiError(405, 'method_not_allowed', `${url.pathname} accepts ${matches.map((r) => r.method).join(', ')}, not ${method}.`);
+        }
+        if ((method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/v1/')) {
+          serveStatic(res, url.pathname, options.rendererDir, port);
+          return;
+        }
+        throw new ApiError(404, 'not_found', `No route ${method} ${url.pathname}. See the API list in README.md.`);
+      }
+      if (!route.open) {
+        const authFailure = checkBearer(req.headers, token);
+        if (authFailure) {
+          auditRejection(core, caller, method, url.pathname, authFailure);
+          throw new ApiError(authFailure.status, 'unauthorized', authFailure.message);
+        }
+      }
+      const ctx: RouteContext = { core, token, codes, version: options.version, req, res, url, caller };
+      await route.handle(ctx);
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendError(res, toApiError(err));
+      // Drain what the client is still sending so the reply reaches it (e.g. after a 413).
+      req.resume();
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const stream: StreamHub = attachStream(server, core, { token, port, version: options.version });
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    port,
+    url,
+    token,
+    createSignInUrl: () => `${url}/#signin=${codes.issue()}`,
+    async close() {
+      stream.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const store = asStoreError(err);
+  if (store) return new ApiError(503, 'store_unavailable', store.message);
+  console.error('unexpected error while handling a request:', err);
+  return new ApiError(500, 'internal', 'Jarvis hit an unexpected error; the details are in its log. Nothing was half-written.');
+}

@@ -1,0 +1,131 @@
+// Typed settings: defaults, then $JARVIS_HOME/config.json, then environment variables; invalid values stop start-up.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const APP_NAME = 'Jarvis';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** Keys as they appear in config.json, with the environment variable that overrides each. */
+const SettingsSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535),
+  logLevel: z.enum(LOG_LEVELS),
+  auditCheckpointEvery: z.number().int().min(1).max(1_000_000),
+  heartbeatIntervalMs: z.number().int().min(1000).max(3_600_000),
+  dbBusyTimeoutMs: z.number().int().min(0).max(60_000),
+});
+export type Settings = z.infer<typeof SettingsSchema> & { home: string };
+
+const DEFAULTS: z.infer<typeof SettingsSchema> = {
+  port: 7723,
+  logLevel: 'info',
+  auditCheckpointEvery: 1000,
+  heartbeatIntervalMs: 30_000,
+  dbBusyTimeoutMs: 2000,
+};
+
+const ENV_KEYS: Record<keyof typeof DEFAULTS, string> = {
+  port: 'JARVIS_PORT',
+  logLevel: 'JARVIS_LOG_LEVEL',
+  auditCheckpointEvery: 'JARVIS_AUDIT_CHECKPOINT_EVERY',
+  heartbeatIntervalMs: 'JARVIS_HEARTBEAT_INTERVAL_MS',
+  dbBusyTimeoutMs: 'JARVIS_DB_BUSY_TIMEOUT_MS',
+};
+
+/** A setting that cannot be used; the message names the key, the value and what is allowed. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly key: string,
+    readonly source: string,
+    readonly value: unknown,
+    readonly expected: string,
+  ) {
+    super(`Invalid setting "${key}" from ${source}: got ${JSON.stringify(value)}; expected ${expected}.`);
+  }
+}
+
+/** The platform's per-user app-data folder, matching Electron's app.getPath('userData'). */
+export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  const home = os.homedir();
+  switch (platform) {
+    case 'darwin':
+      return path.join(home, 'Library', 'Application Support', APP_NAME);
+    case 'win32':
+      return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_NAME);
+    default:
+      return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME);
+  }
+}
+
+function describeExpected(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small':
+      return `a number >= ${String(issue.minimum)}`;
+    case 'too_big':
+      return `a number <= ${String(issue.maximum)}`;
+    case 'invalid_type':
+      return issue.expected === 'int' ? 'an integer' : `a value of type ${issue.expected}`;
+    case 'unrecognized_keys':
+      return `only the known keys (${Object.keys(DEFAULTS).join(', ')})`;
+    default:
+      return issue.message;
+  }
+}
+
+function fromEnv(key: keyof typeof DEFAULTS, raw: string): unknown {
+  if (typeof DEFAULTS[key] !== 'number') return raw;
+  // Number('') is 0 and Number(' 7 ') is 7: require a plain integer literal.
+  return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Wins over JARVIS_HOME; the desktop app passes Electron's userData folder. */
+  homeOverride?: string;
+}
+
+/** Reads and validates settings. Throws ConfigError naming the first bad key. */
+export function loadSettings(options: LoadOptions = {}): Settings {
+  const env = options.env ?? process.env;
+  const home = path.resolve(options.homeOverride ?? (env.JARVIS_HOME || defaultHome(env)));
+  const merged: Record<string, unknown> = { ...DEFAULTS };
+  const sources: Record<string, string> = {};
+
+  const file = path.join(home, 'config.json');
+  if (fs.existsSync(file)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError('config.json', file, '(unparseable)', `valid JSON (${(err as Error).message})`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError('config.json', file, parsed, 'a JSON object of settings');
+    }
+    for (const [k, v] of Object.entries(parsed)) {
+      merged[k] = v;
+      sources[k] = file;
+    }
+  }
+  for (const key of Object.keys(ENV_KEYS) as (keyof typeof DEFAULTS)[]) {
+    const raw = env[ENV_KEYS[key]];
+    if (raw !== undefined && raw !== '') {
+      merged[key] = fromEnv(key, raw);
+      sources[key] = `environment variable ${ENV_KEYS[key]}`;
+    }
+  }
+
+  const result = SettingsSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    if (!issue) throw new ConfigError('(unknown)', 'settings', merged, 'valid settings');
+    const key = issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? '(unknown)') : String(issue.path[0] ?? '(unknown)');
+    throw new ConfigError(key, sources[key] ?? 'defaults', merged[key], describeExpected(issue));
+  }
+  return { ...result.data, home };
+}

@@ -1,0 +1,2 @@
+// Heartbeat surface.
+export { recordHeartbeat, lastHeartbeat, startHeartbeat } from './heartbeat';
