@@ -13,7 +13,13 @@ export interface OpenOptions extends MigrationOptions {
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (!options.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  // Under Electron the addon must be built for Electron's ABI; `npm start` builds that copy and names it here.
+  const nativeBinding = process.env.JARVIS_SQLITE_BINDING;
+  const db = new Database(file, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
   try {
     db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 2000)}`);
     if (!options.readonly) db.pragma('journal_mode = WAL');
