@@ -56,7 +56,8 @@ describe('AuditLog.append', () => {
   });
 
   it('notifies subscribers after commit, and a throwing subscriber does not fail the append', () => {
-    const log = new AuditLog(freshDb());
+    const errors: unknown[] = [];
+    const log = new AuditLog(freshDb(), { onListenerError: (err) => errors.push(err) });
     const seen: number[] = [];
     log.subscribe(() => {
       throw new Error('bad subscriber');
@@ -66,6 +67,27 @@ describe('AuditLog.append', () => {
     stop();
     log.append({ type: 'y', actor: 'system' });
     expect(seen).toEqual([1]);
+    expect(errors).toHaveLength(2);
+  });
+
+  it('inside transaction(), subscribers hear of rows only after commit, and nothing of a rollback', () => {
+    const log = new AuditLog(freshDb());
+    const seen: string[] = [];
+    log.subscribe((e) => seen.push(e.type));
+    log.transaction(() => {
+      log.append({ type: 'a', actor: 'system' });
+      log.append({ type: 'b', actor: 'system' });
+      expect(seen).toEqual([]);
+    });
+    expect(seen).toEqual(['a', 'b']);
+    expect(() =>
+      log.transaction(() => {
+        log.append({ type: 'c', actor: 'system' });
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    expect(seen).toEqual(['a', 'b']);
+    expect(log.head().count).toBe(2);
   });
 
   it('a full disk raises StoreUnavailableError and writes nothing; the chain stays valid', () => {

@@ -27,6 +27,8 @@ export interface AuditLogOptions {
   /** Write a signed checkpoint every N rows (and on close). */
   checkpointEvery?: number;
   now?: () => Date;
+  /** Where a failing subscriber's error goes (default: console.error). */
+  onListenerError?: (err: unknown) => void;
 }
 
 type Listener = (event: AuditEvent) => void;
@@ -37,6 +39,8 @@ export class AuditLog {
   private readonly headStmt;
   private readonly appendTx;
   private lastCheckpointCount = -1;
+  /** Events committed-to-be inside `transaction()`: announced only once the transaction commits. */
+  private pending: AuditEvent[] | null = null;
 
   constructor(
     private readonly db: Db,
@@ -75,17 +79,46 @@ export class AuditLog {
       throw asStoreError(err) ?? err;
     }
     const event = toEvent(written);
+    if (this.pending) this.pending.push(event);
+    else this.afterCommit([event]);
+    return event;
+  }
+
+  /**
+   * Runs fn in one IMMEDIATE transaction with every append inside it; listeners and checkpoints hear of
+   * those appends only after the commit, so nobody sees (or signs) a row that was rolled back.
+   */
+  transaction<T>(fn: () => T): T {
+    if (this.pending) return fn();
+    this.pending = [];
+    let committed: AuditEvent[] = [];
+    try {
+      const result = this.db.transaction(fn).immediate();
+      committed = this.pending;
+      return result;
+    } catch (err) {
+      throw asStoreError(err) ?? err;
+    } finally {
+      this.pending = null;
+      if (committed.length) this.afterCommit(committed);
+    }
+  }
+
+  private afterCommit(events: AuditEvent[]): void {
     const every = this.options.checkpointEvery;
-    if (every && written.id % every === 0) this.checkpoint();
+    if (every && events.some((e) => e.id % every === 0)) this.checkpoint();
+    for (const event of events) this.announce(event);
+  }
+
+  private announce(event: AuditEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(event);
       } catch (err) {
         // A broken subscriber must not make an already-committed append look failed.
-        console.error('audit listener failed:', err);
+        (this.options.onListenerError ?? console.error)(err);
       }
     }
-    return event;
   }
 
   subscribe(listener: Listener): () => void {

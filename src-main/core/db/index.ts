@@ -3,3 +3,4 @@ export { openDatabase } from './connection';
 export type { Db, OpenOptions } from './connection';
 export { migrate, loadMigrations, currentVersion, DatabaseTooNewError } from './migrations';
 export { StoreUnavailableError, asStoreError } from './errors';
+export { stmt } from './statements';
