@@ -6,12 +6,14 @@ import { checkpointDir, databasePath } from './core';
 import { AuditLog, CheckpointStore, exportTrace, verifyChain } from './core/audit';
 import { ConfigError, loadSettings } from './core/config';
 import { openDatabase } from './core/db';
+import { runGoal } from './goal';
 import { serve } from './headless';
 
 const USAGE = `Usage:
   jarvis serve                          run headless: the API and dashboard on 127.0.0.1
   jarvis audit verify [--json]          check the audit chain; exit 0 if intact, 1 if broken
   jarvis audit export --trace <id>      print one trace as JSON lines, with the chain's verification
+  jarvis goal "<goal>"                  plan a goal, print the plan, run it and print the reply
 
 Environment: JARVIS_HOME (data folder), JARVIS_PORT (API port, default 7723).`;
 
@@ -71,6 +73,11 @@ async function run(argv: string[]): Promise<number> {
         }
       }
       throw new UsageError(sub === undefined ? '"jarvis audit" needs a subcommand: verify or export.' : `Unknown audit subcommand "${sub}": use verify or export.`);
+    }
+    case 'goal': {
+      const text = [sub, ...rest].filter((s) => s !== undefined).join(' ').trim();
+      if (!text) throw new UsageError('"jarvis goal" needs the goal as text, e.g. jarvis goal "echo hello".');
+      return runGoal(loadSettings(), text);
     }
     case undefined:
     case 'help':

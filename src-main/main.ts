@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { startApiServer } from './api/server';
 import { openCore } from './core';
+import { createAgent } from './core/agent';
 import { loadSettings, type LoadOptions } from './core/config';
 import { resourcePath } from './core/util/resources';
 
@@ -29,10 +30,12 @@ export async function startJarvis(options: StartOptions = {}): Promise<RunningJa
   const settings = loadSettings(options);
   const version = appVersion();
   const core = openCore(settings);
+  const agent = createAgent(core);
   let api;
   try {
-    api = await startApiServer(core, { version, port: settings.port, rendererDir: resourcePath('out', 'renderer') });
+    api = await startApiServer(core, agent, { version, port: settings.port, rendererDir: resourcePath('out', 'renderer') });
   } catch (err) {
+    agent.stop();
     core.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`Port ${settings.port} on 127.0.0.1 is already in use (is Jarvis already running?). Stop it, or set JARVIS_PORT to a free port.`);
@@ -49,6 +52,7 @@ export async function startJarvis(options: StartOptions = {}): Promise<RunningJa
     stop() {
       stopping ??= (async () => {
         await api.close();
+        agent.stop();
         try {
           core.audit.append({ type: 'system.stopped', actor: 'system', payload: { pid: process.pid } });
         } finally {

@@ -2,11 +2,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '../core';
+import type { Agent } from '../core/agent';
 import { asStoreError } from '../core/db';
 import { SignInCodes, loadOrCreateToken } from './credentials';
 import { checkBearer, checkHostAndOrigin, type GuardFailure } from './guards';
 import { ApiError, sendError } from './http';
-import { ROUTES, type RouteContext } from './routes';
+import { matchPath, ROUTES, type RouteContext } from './routes';
 import { serveStatic } from './static';
 import { attachStream, type StreamHub } from './stream';
 
@@ -34,7 +35,7 @@ function auditRejection(core: Core, caller: string, method: string, path: string
   }
 }
 
-export async function startApiServer(core: Core, options: ApiOptions): Promise<ApiServer> {
+export async function startApiServer(core: Core, agent: Agent, options: ApiOptions): Promise<ApiServer> {
   const token = loadOrCreateToken(core.settings.home);
   const codes = new SignInCodes();
   let port = options.port;
@@ -53,11 +54,12 @@ export async function startApiServer(core: Core, options: ApiOptions): Promise<A
         auditRejection(core, caller, method, url.pathname, hostFailure);
         throw new ApiError(hostFailure.status, 'forbidden', hostFailure.message);
       }
-      const matches = ROUTES.filter((r) => r.path === url.pathname);
-      const route = matches.find((r) => r.method === method);
+      const matches = ROUTES.map((r) => ({ route: r, params: matchPath(r.path, url.pathname) })).filter((m) => m.params !== null);
+      const found = matches.find((m) => m.route.method === method);
+      const route = found?.route;
       if (!route) {
         if (matches.length > 0) {
-          throw new ApiError(405, 'method_not_allowed', `${url.pathname} accepts ${matches.map((r) => r.method).join(', ')}, not ${method}.`);
+          throw new ApiError(405, 'method_not_allowed', `${url.pathname} accepts ${matches.map((m) => m.route.method).join(', ')}, not ${method}.`);
         }
         if ((method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/v1/')) {
           serveStatic(res, url.pathname, options.rendererDir, port);
@@ -72,7 +74,7 @@ export async function startApiServer(core: Core, options: ApiOptions): Promise<A
           throw new ApiError(authFailure.status, 'unauthorized', authFailure.message);
         }
       }
-      const ctx: RouteContext = { core, token, codes, version: options.version, req, res, url, caller };
+      const ctx: RouteContext = { core, agent, token, codes, version: options.version, req, res, url, caller, params: found?.params ?? {} };
       await route.handle(ctx);
     } catch (err) {
       if (res.headersSent) {
@@ -93,7 +95,7 @@ export async function startApiServer(core: Core, options: ApiOptions): Promise<A
     });
   });
   port = (server.address() as AddressInfo).port;
-  const stream: StreamHub = attachStream(server, core, { token, port, version: options.version });
+  const stream: StreamHub = attachStream(server, core, agent, { token, port, version: options.version });
   const url = `http://127.0.0.1:${port}`;
 
   return {

@@ -3,6 +3,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core';
+import type { Agent } from '../core/agent';
 import {
   API_PATHS,
   ClientMessage,
@@ -42,7 +43,7 @@ function offeredProtocols(req: http.IncomingMessage): string[] {
     .filter(Boolean);
 }
 
-export function attachStream(server: http.Server, core: Core, opts: { token: string; port: number; version: string }): StreamHub {
+export function attachStream(server: http.Server, core: Core, agent: Agent, opts: { token: string; port: number; version: string }): StreamHub {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
@@ -68,8 +69,11 @@ export function attachStream(server: http.Server, core: Core, opts: { token: str
     ws.send(JSON.stringify(msg));
   };
 
-  const unsubscribe = core.audit.subscribe((event) => {
+  const unsubscribeAudit = core.audit.subscribe((event) => {
     for (const ws of authed) send(ws, { type: 'audit', event });
+  });
+  const unsubscribeReplies = agent.responder.subscribe((response) => {
+    for (const ws of authed) send(ws, { type: 'response', response });
   });
 
   server.on('upgrade', (req, socket, head) => {
@@ -152,7 +156,8 @@ export function attachStream(server: http.Server, core: Core, opts: { token: str
 
   return {
     close() {
-      unsubscribe();
+      unsubscribeAudit();
+      unsubscribeReplies();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },

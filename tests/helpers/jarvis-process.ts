@@ -33,6 +33,18 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Like runCli, but without blocking this process's event loop (needed when the test itself serves requests). */
+export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [JARVIS_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 export async function startJarvis(options: { home?: string; env?: NodeJS.ProcessEnv } = {}): Promise<JarvisProcess> {
   const home = options.home ?? tempHome();
   const child = spawn(process.execPath, [JARVIS_BIN, 'serve'], {

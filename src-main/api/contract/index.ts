@@ -4,6 +4,9 @@ export * from './audit';
 export * from './health';
 export * from './session';
 export * from './stream';
+export * from './events';
+export * from './tools';
+export * from './agent';
 
 export const API_PATHS = {
   health: '/health',
@@ -12,6 +15,11 @@ export const API_PATHS = {
   auditVerify: '/v1/audit/verify',
   auditExport: '/v1/audit/export',
   stream: '/v1/stream',
+  events: '/v1/events',
+  tools: '/v1/tools',
+  agentPlan: '/v1/agent/plan',
+  agentExecute: '/v1/agent/execute',
+  agentStatus: '/v1/agent/status/:task_id',
 } as const;
 
 /** Default loopback port of the API (JARVIS_PORT overrides it). */

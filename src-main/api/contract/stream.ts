@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AuditEvent } from './audit';
 import { ERROR_CODES } from './errors';
+import { Reply } from './events';
 
 /** Subprotocol every client offers; the server echoes it once the client is authenticated. */
 export const STREAM_PROTOCOL = 'jarvis.v1';
@@ -20,6 +21,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), version: z.string() }),
   z.object({ type: z.literal('audit'), event: AuditEvent }),
   z.object({ type: z.literal('pong'), id: z.string().optional() }),
+  z.object({ type: z.literal('response'), response: Reply }),
   z.object({
     type: z.literal('error'),
     error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }),

@@ -1,31 +1,9 @@
-// The route table: each route declares its method, path, whether it needs the token, and its handler.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Core } from '../core';
-import { exportTrace } from '../core/audit';
-import type { SignInCodes } from './credentials';
-import { API_PATHS, AuditExportQuery, AuditQuery, SessionExchange, type AuditList, type Health } from './contract';
-import { ApiError, parseWith, readJson, sendJson, SECURITY_HEADERS } from './http';
-
-export interface RouteContext {
-  core: Core;
-  token: string;
-  codes: SignInCodes;
-  version: string;
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  /** Who is calling, for the audit trail: the remote address, never the token. */
-  caller: string;
-}
-
-export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  open?: boolean;
-  handle(ctx: RouteContext): Promise<void> | void;
-}
-
-const query = (url: URL) => Object.fromEntries(url.searchParams);
+// Health, sign-in and audit routes.
+import type { Health, AuditList } from '../contract';
+import { API_PATHS, AuditExportQuery, AuditQuery, SessionExchange } from '../contract';
+import { exportTrace } from '../../core/audit';
+import { ApiError, parseWith, readJson, sendJson, SECURITY_HEADERS } from '../http';
+import { queryOf, type Route, type RouteContext } from './types';
 
 function health(ctx: RouteContext): void {
   let database: Health['database'] = { ok: true };
@@ -57,7 +35,7 @@ async function session(ctx: RouteContext): Promise<void> {
 }
 
 function auditList(ctx: RouteContext): void {
-  const q = parseWith(AuditQuery, query(ctx.url), 'audit query');
+  const q = parseWith(AuditQuery, queryOf(ctx.url), 'audit query');
   const events = ctx.core.audit.list(q);
   const body: AuditList = { events, next_after: events.at(-1)?.id ?? q.after ?? null };
   sendJson(ctx.res, 200, body);
@@ -76,7 +54,7 @@ function auditVerify(ctx: RouteContext): void {
 }
 
 function auditExport(ctx: RouteContext): void {
-  const q = parseWith(AuditExportQuery, query(ctx.url), 'export query');
+  const q = parseWith(AuditExportQuery, queryOf(ctx.url), 'export query');
   const lines = [...exportTrace(ctx.core.db, ctx.core.audit, q.trace_id, ctx.core.checkpoints)];
   if (lines.length === 1) throw new ApiError(404, 'not_found', `No audit events with trace_id "${q.trace_id}".`);
   const text = `${lines.join('\n')}\n`;
@@ -88,11 +66,11 @@ function auditExport(ctx: RouteContext): void {
   ctx.res.end(text);
 }
 
-export const ROUTES: readonly Route[] = Object.freeze([
+export const SYSTEM_ROUTES: readonly Route[] = [
   { method: 'GET', path: API_PATHS.health, open: true, handle: health },
   // Authenticated by the one-time code it carries, which is how a page gets the token.
   { method: 'POST', path: API_PATHS.session, open: true, handle: session },
   { method: 'GET', path: API_PATHS.audit, handle: auditList },
   { method: 'GET', path: API_PATHS.auditVerify, handle: auditVerify },
   { method: 'GET', path: API_PATHS.auditExport, handle: auditExport },
-]);
+];

@@ -15,7 +15,26 @@ const SettingsSchema = z.strictObject({
   auditCheckpointEvery: z.number().int().min(1).max(1_000_000),
   heartbeatIntervalMs: z.number().int().min(1000).max(3_600_000),
   dbBusyTimeoutMs: z.number().int().min(0).max(60_000),
+  /** Hosts (`host` or `host:port`) http_request may reach even though they resolve to loopback or private addresses. */
+  httpAllowlist: z.array(z.string().min(1)),
+  /** The same event (channel + dedupe key) again within this window is recorded as deduped and goes no further. */
+  dedupeWindowMs: z.number().int().min(0).max(7 * 24 * 3_600_000),
+  /** Event sources whose events are dropped by the router's filter stage. */
+  mutedSources: z.array(z.string().min(1)),
+  /** Regular expressions; an event whose text matches one is dropped by the filter stage. */
+  ignorePatterns: z.array(z.string().min(1).refine(isRegex, 'must be a valid regular expression')),
+  /** Longest a single tool call may run before it is stopped. */
+  toolTimeoutMs: z.number().int().min(100).max(3_600_000),
 });
+
+function isRegex(source: string): boolean {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
 export type Settings = z.infer<typeof SettingsSchema> & { home: string };
 
 const DEFAULTS: z.infer<typeof SettingsSchema> = {
@@ -24,6 +43,11 @@ const DEFAULTS: z.infer<typeof SettingsSchema> = {
   auditCheckpointEvery: 1000,
   heartbeatIntervalMs: 30_000,
   dbBusyTimeoutMs: 2000,
+  httpAllowlist: [],
+  dedupeWindowMs: 10 * 60_000,
+  mutedSources: [],
+  ignorePatterns: [],
+  toolTimeoutMs: 30_000,
 };
 
 const ENV_KEYS: Record<keyof typeof DEFAULTS, string> = {
@@ -32,6 +56,11 @@ const ENV_KEYS: Record<keyof typeof DEFAULTS, string> = {
   auditCheckpointEvery: 'JARVIS_AUDIT_CHECKPOINT_EVERY',
   heartbeatIntervalMs: 'JARVIS_HEARTBEAT_INTERVAL_MS',
   dbBusyTimeoutMs: 'JARVIS_DB_BUSY_TIMEOUT_MS',
+  httpAllowlist: 'JARVIS_HTTP_ALLOWLIST',
+  dedupeWindowMs: 'JARVIS_DEDUPE_WINDOW_MS',
+  mutedSources: 'JARVIS_MUTED_SOURCES',
+  ignorePatterns: 'JARVIS_IGNORE_PATTERNS',
+  toolTimeoutMs: 'JARVIS_TOOL_TIMEOUT_MS',
 };
 
 /** A setting that cannot be used; the message names the key, the value and what is allowed. */
@@ -70,6 +99,8 @@ function describeExpected(issue: z.core.$ZodIssue): string {
       return `a number <= ${String(issue.maximum)}`;
     case 'invalid_type':
       return issue.expected === 'int' ? 'an integer' : `a value of type ${issue.expected}`;
+    case 'custom':
+      return issue.message;
     case 'unrecognized_keys':
       return `only the known keys (${Object.keys(DEFAULTS).join(', ')})`;
     default:
@@ -78,6 +109,8 @@ function describeExpected(issue: z.core.$ZodIssue): string {
 }
 
 function fromEnv(key: keyof typeof DEFAULTS, raw: string): unknown {
+  // Lists come as comma-separated values (regular expressions rarely need commas; config.json takes any).
+  if (Array.isArray(DEFAULTS[key])) return raw.split(',').map((v) => v.trim()).filter(Boolean);
   if (typeof DEFAULTS[key] !== 'number') return raw;
   // Number('') is 0 and Number(' 7 ') is 7: require a plain integer literal.
   return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;

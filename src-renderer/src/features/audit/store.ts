@@ -115,6 +115,9 @@ export function createAuditStore(cap = AUDIT_CAP) {
             break;
           case 'pong':
             break;
+          // Replies belong to the goal view, not the audit list; their audit row (response.sent) arrives too.
+          case 'response':
+            break;
           case 'error':
             streamError = message.error.message;
             break;

@@ -1,0 +1,152 @@
+// Fastpath intents, declared as data: patterns → intent + typed slots → planned tool steps and reply templates.
+import { z } from 'zod';
+
+export interface IntentDecl {
+  id: string;
+  description: string;
+  examples: readonly string[];
+  /** Named groups become slots; the first pattern that matches wins. */
+  patterns: readonly RegExp[];
+  slots: z.ZodType<Record<string, unknown>>;
+  /** Tool steps; a string value "$name" is replaced by the slot of that name. */
+  steps: readonly { tool: string; input: Record<string, unknown> }[];
+  /** Reply templates: {{slots.x}}, {{output.x}} (last step), {{error.message}}; {{path|N}} truncates to N characters. */
+  reply: { success: string; failure: string };
+}
+
+// "5m", "5 mins", "5 minutes" → minute: the unit's first letter decides.
+const UNIT_BY_LETTER: Record<string, string> = { s: 'second', m: 'minute', h: 'hour' };
+const UNIT = z.preprocess((v) => (typeof v === 'string' ? (UNIT_BY_LETTER[v.charAt(0).toLowerCase()] ?? v) : v), z.enum(['second', 'minute', 'hour']));
+
+export const INTENTS: readonly IntentDecl[] = Object.freeze([
+  {
+    id: 'echo',
+    description: 'Repeat a text back',
+    examples: ['echo hello'],
+    patterns: [/^(?:echo|say)\s+(?<text>.+)$/is],
+    slots: z.object({ text: z.string().min(1) }),
+    steps: [{ tool: 'echo', input: { text: '$text' } }],
+    reply: { success: '{{output.text}}', failure: 'I could not echo that: {{error.message}}' },
+  },
+  {
+    id: 'ping',
+    description: 'Check that Jarvis is listening (runs the no-op tool)',
+    examples: ['ping'],
+    patterns: [/^ping[.!?]?$/i],
+    slots: z.object({}),
+    steps: [{ tool: 'noop', input: {} }],
+    reply: { success: 'pong', failure: 'ping failed: {{error.message}}' },
+  },
+  {
+    id: 'timer.set',
+    description: 'Set a timer',
+    examples: ['set a timer for 5 minutes', 'timer 30 seconds for tea'],
+    patterns: [/^(?:set\s+(?:a\s+)?)?timer\s+(?:for\s+)?(?<amount>\d+(?:\.\d+)?)\s*(?<unit>s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)(?:\s+(?:for|called|named)\s+(?<label>.+))?$/i],
+    slots: z.object({
+      amount: z.coerce.number().positive().max(1_000_000),
+      unit: UNIT,
+      label: z.string().optional(),
+    }),
+    steps: [{ tool: 'timer.set', input: { amount: '$amount', unit: '$unit', label: '$label' } }],
+    reply: { success: 'Timer set for {{slots.amount}} {{slots.unit}}(s); it goes off at {{output.due_at}}.', failure: 'I could not set that timer: {{error.message}}' },
+  },
+  {
+    id: 'http.fetch',
+    description: 'Fetch a web page or API (GET)',
+    examples: ['fetch https://example.com'],
+    patterns: [/^(?:fetch|get|download)\s+(?<url>https?:\/\/\S+)$/i],
+    slots: z.object({ url: z.string().url() }),
+    steps: [{ tool: 'http_request', input: { method: 'GET', url: '$url' } }],
+    reply: { success: 'Fetched {{output.url}} (HTTP {{output.status}}): {{output.body|500}}', failure: 'I could not fetch {{slots.url}}: {{error.message}}' },
+  },
+  {
+    id: 'open_app',
+    description: 'Open an application',
+    examples: ['open calculator'],
+    patterns: [/^(?:open|launch|start)\s+(?:the\s+)?(?<app>[a-z0-9][a-z0-9 ._-]{0,63}?)(?:\s+app)?$/i],
+    slots: z.object({ app: z.string().min(1) }),
+    steps: [{ tool: 'daemon.open_app', input: { app: '$app' } }],
+    reply: { success: 'Opened {{slots.app}}.', failure: 'I could not open {{slots.app}}: {{error.message}}' },
+  },
+  {
+    id: 'screenshot',
+    description: 'Take a screenshot',
+    examples: ['take a screenshot'],
+    patterns: [/^(?:take\s+a\s+)?screen\s?shot(?:\s+please)?$/i, /^capture\s+(?:the\s+)?screen$/i],
+    slots: z.object({}),
+    steps: [{ tool: 'daemon.screenshot', input: {} }],
+    reply: { success: 'Screenshot saved to {{output.path}}.', failure: 'I could not take a screenshot: {{error.message}}' },
+  },
+  {
+    id: 'file.move',
+    description: 'Move a file',
+    examples: ['move ~/Downloads/a.pdf to ~/Documents'],
+    patterns: [/^move\s+(?<from>\S+)\s+(?:to|into)\s+(?<to>\S+)$/i],
+    slots: z.object({ from: z.string().min(1), to: z.string().min(1) }),
+    steps: [{ tool: 'daemon.file_move', input: { from: '$from', to: '$to' } }],
+    reply: { success: 'Moved {{slots.from}} to {{output.to}}.', failure: 'I could not move {{slots.from}}: {{error.message}}' },
+  },
+  {
+    id: 'task.status',
+    description: 'Show the status of a task, or of recent tasks',
+    examples: ['task status', 'status of task 1b2c…'],
+    patterns: [/^(?:what(?:'s| is)\s+the\s+)?status\s+of\s+(?:task\s+)?(?<task_id>[0-9a-f-]{8,36})\??$/i, /^(?:task|tasks)\s+status$/i, /^(?:list|show)\s+(?:my\s+)?tasks$/i],
+    slots: z.object({ task_id: z.string().optional() }),
+    steps: [{ tool: 'task.status', input: { task_id: '$task_id' } }],
+    reply: { success: '{{output.summary}}', failure: 'I could not read the task status: {{error.message}}' },
+  },
+  {
+    id: 'task.cancel',
+    description: 'Cancel a task',
+    examples: ['cancel task 1b2c…'],
+    patterns: [/^(?:cancel|stop|abort)\s+(?:task\s+)?(?<task_id>[0-9a-f-]{8,36})$/i],
+    slots: z.object({ task_id: z.string().min(8) }),
+    steps: [{ tool: 'task.cancel', input: { task_id: '$task_id' } }],
+    reply: { success: 'Task {{output.task_id}} is {{output.status}}.', failure: 'I could not cancel that task: {{error.message}}' },
+  },
+]);
+
+export interface IntentMatch {
+  intent: IntentDecl;
+  slots: Record<string, unknown>;
+}
+
+/** The first intent whose pattern matches and whose slots validate, else null. */
+export function matchIntent(text: string, intents: readonly IntentDecl[] = INTENTS): IntentMatch | null {
+  const trimmed = text.trim();
+  for (const intent of intents) {
+    for (const pattern of intent.patterns) {
+      const m = pattern.exec(trimmed);
+      if (!m) continue;
+      const groups = Object.fromEntries(Object.entries(m.groups ?? {}).filter(([, v]) => v !== undefined));
+      const slots = intent.slots.safeParse(groups);
+      if (slots.success) return { intent, slots: slots.data };
+    }
+  }
+  return null;
+}
+
+/** The intent's steps with "$slot" placeholders filled; a placeholder for an absent slot is dropped. */
+export function fillSteps(intent: IntentDecl, slots: Record<string, unknown>): { tool: string; input: Record<string, unknown> }[] {
+  return intent.steps.map((step) => {
+    const input: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(step.input)) {
+      if (typeof v === 'string' && v.startsWith('$')) {
+        const value = slots[v.slice(1)];
+        if (value !== undefined) input[k] = value;
+      } else input[k] = v;
+    }
+    return { tool: step.tool, input };
+  });
+}
+
+/** Renders {{a.b}} and {{a.b|N}} against a context; missing values render as empty. */
+export function renderTemplate(template: string, context: Record<string, unknown>): string {
+  return template.replace(/\{\{\s*([\w.]+)(?:\|(\d+))?\s*\}\}/g, (_, path: string, max?: string) => {
+    let value: unknown = context;
+    for (const part of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+    const limit = max ? Number(max) : undefined;
+    return limit !== undefined && text.length > limit ? `${text.slice(0, limit)}…` : text;
+  });
+}

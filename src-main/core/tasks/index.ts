@@ -1,0 +1,3 @@
+// Task surface.
+export { TaskStore, TaskStateError, UnknownTaskError, FINISHED } from './store';
+export type { TaskRecord } from './store';

@@ -1,0 +1,3 @@
+// Timer surface.
+export { TimerService } from './service';
+export type { TimerRow, TimerUnit } from './service';
