@@ -44,15 +44,14 @@ async function inProcess(settings: Settings, goal: string, print: Print): Promis
   try {
     const ingested = agent.pipeline.ingest({ channel: 'api', payload: { text: goal }, actor: 'cli' });
     if (ingested.deduped) throw new Error('unexpected duplicate');
-    const { task, route, auditId } = await agent.pipeline.route(ingested);
+    const { task } = await agent.pipeline.route(ingested, { start: false, actor: 'cli' });
     if (!task) throw new Unhandled(`No plan for "${goal}": nothing understood it. Try: ${agent.router.examples().join('; ')}.`);
     const plan: Plan = { task_id: task.task_id, trace_id: task.trace_id, intent: task.intent, steps: task.steps.map(({ id, action, input, requires_approval, risk }) => ({ id, action, input, requires_approval, risk })) };
     printPlan(plan, print);
-    const done = await agent.pipeline.execute(task.task_id, { event: ingested.event, route, parentAuditId: auditId, actor: 'cli' });
-    const { event_id: _e, ...view } = done;
-    return { plan, task: view };
+    agent.engine.enqueue(task.task_id);
+    return { plan, task: await agent.engine.waitFor(task.task_id) };
   } finally {
-    agent.stop();
+    await agent.stop();
     core.close();
   }
 }

@@ -35,7 +35,7 @@ export async function startJarvis(options: StartOptions = {}): Promise<RunningJa
   try {
     api = await startApiServer(core, agent, { version, port: settings.port, rendererDir: resourcePath('out', 'renderer') });
   } catch (err) {
-    agent.stop();
+    await agent.stop();
     core.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`Port ${settings.port} on 127.0.0.1 is already in use (is Jarvis already running?). Stop it, or set JARVIS_PORT to a free port.`);
@@ -52,7 +52,7 @@ export async function startJarvis(options: StartOptions = {}): Promise<RunningJa
     stop() {
       stopping ??= (async () => {
         await api.close();
-        agent.stop();
+        await agent.stop();
         try {
           core.audit.append({ type: 'system.stopped', actor: 'system', payload: { pid: process.pid } });
         } finally {

@@ -75,6 +75,9 @@ export function attachStream(server: http.Server, core: Core, agent: Agent, opts
   const unsubscribeReplies = agent.responder.subscribe((response) => {
     for (const ws of authed) send(ws, { type: 'response', response });
   });
+  const unsubscribeProgress = agent.onProgress((task) => {
+    for (const ws of authed) send(ws, { type: 'task', task });
+  });
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -158,6 +161,7 @@ export function attachStream(server: http.Server, core: Core, agent: Agent, opts
     close() {
       unsubscribeAudit();
       unsubscribeReplies();
+      unsubscribeProgress();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },

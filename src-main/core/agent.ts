@@ -1,16 +1,22 @@
-// The agent's services wired together on top of an open core: tools, tasks, timers, router, pipeline, responder.
+// The agent's services wired together on top of an open core: tools, durable tasks, timers, router, pipeline, responder.
 import path from 'node:path';
 import type { Core } from './core';
-import { Pipeline, Responder, Router, type Outcome } from './pipeline';
-import { TaskStore } from './tasks';
+import { stmt } from './db';
+import type { LlmPort } from './llm/port';
+import { INTENTS, Pipeline, renderTemplate, Responder, Router, type Outcome } from './pipeline';
+import { TaskEngine, TaskStore, type TaskFinished } from './tasks';
 import { TimerService } from './timers';
 import { builtinTools, Executor, provisionalGate, ToolRegistry, type Gate, type ToolDefinition } from './tools';
-import type { PostEvent } from '../api/contract/events';
+import { WorkflowStore } from './workflows/store';
+import type { Channel, PostEvent } from '../api/contract/events';
+import type { TaskProgress } from '../api/contract/agent';
 
 export interface Agent {
   registry: ToolRegistry;
   executor: Executor;
   tasks: TaskStore;
+  engine: TaskEngine;
+  workflows: WorkflowStore;
   timers: TimerService;
   router: Router;
   responder: Responder;
@@ -19,9 +25,18 @@ export interface Agent {
   submit(input: { channel: PostEvent['channel'] | 'schedule' | 'rule' | 'mqtt' | 'ha' | 'mcp'; payload: unknown; dedupeKey?: string | undefined; threadId?: string | undefined; parentEventId?: string | undefined }):
     | { deduped: true; event_id: string; trace_id: string; original_trace_id: string; done: Promise<null> }
     | { deduped: false; event_id: string; trace_id: string; done: Promise<Outcome> };
+  /** Task progress for the live stream. */
+  onProgress(listener: (p: TaskProgress) => void): () => void;
   /** Where the policy engine plugs in: planning and execution both ask the new gate. */
   setGate(gate: Gate): void;
-  stop(): void;
+  stop(): Promise<void>;
+}
+
+export interface AgentOptions {
+  gate?: Gate;
+  /** The language model the LLM lane and llm_decide steps ask; none means those answer "not configured". */
+  llm?: LlmPort;
+  leaseMs?: number;
 }
 
 export const userToolsDir = (home: string) => path.join(home, 'tools');
@@ -36,16 +51,33 @@ function scopeCheck(tool: ToolDefinition, input: unknown): string | null {
   return net.hosts.some((h) => h.toLowerCase() === host || h.toLowerCase() === host.replace(/:\d+$/, '')) ? null : `"${tool.name}" may only reach ${net.hosts.join(', ')}; not ${host || url}.`;
 }
 
-export function createAgent(core: Core, options: { gate?: Gate } = {}): Agent {
+/** The reply a finished task sends: its intent's template, the model's answer, or a summary. */
+function composeReply(done: TaskFinished, workflowName: string | null): string {
+  const { task, status, steps, error } = done;
+  if (status === 'cancelled') return `Task ${task.id} was cancelled.`;
+  const ran = steps.filter((s) => s.status === 'succeeded' && s.output !== null);
+  const last = ran.at(-1);
+  const output: unknown = last?.output ? JSON.parse(last.output) : undefined;
+  if (task.kind === 'llm') {
+    const answer = (output as { reply?: string } | undefined)?.reply;
+    return status === 'succeeded' && answer ? answer : `I could not finish that: ${error?.message ?? 'the model did not complete'}`;
+  }
+  const intent = task.intent ? INTENTS.find((i) => i.id === task.intent) : undefined;
+  if (intent) return renderTemplate(status === 'succeeded' ? intent.reply.success : intent.reply.failure, { slots: JSON.parse(task.run_input), output, error });
+  const name = workflowName ? `Workflow "${workflowName}"` : 'The task';
+  return status === 'succeeded' ? `${name} finished: ${ran.length} of ${steps.length} step(s) ran.` : `${name} failed: ${error?.message ?? 'a step failed'}`;
+}
+
+export function createAgent(core: Core, options: AgentOptions = {}): Agent {
   const { db, audit, settings } = core;
   const tasks = new TaskStore(db);
   const responder = new Responder(db, audit);
-  const timers = new TimerService(db, audit, (t) => {
-    responder.send({ eventId: null, traceId: t.trace_id, channel: 'ui', text: `Timer done: ${t.label}.` });
-  });
+  const progressListeners = new Set<(p: TaskProgress) => void>();
+  const notify = (text: string, traceId: string) => void responder.send({ eventId: null, traceId, channel: 'ui', text });
+  const timers = new TimerService(db, audit, (t) => notify(`Timer done: ${t.label}.`, t.trace_id));
   let gate: Gate = options.gate ?? provisionalGate;
-  // Late-bound: the task tools need the pipeline, which needs the registry those tools are part of.
-  const late: { pipeline?: Pipeline } = {};
+  // Late-bound: the task tools need the engine, which needs the registry those tools are part of.
+  const late: { engine?: TaskEngine } = {};
   const registry = new ToolRegistry(
     db,
     audit,
@@ -53,44 +85,81 @@ export function createAgent(core: Core, options: { gate?: Gate } = {}): Agent {
       httpAllowlist: settings.httpAllowlist,
       timers,
       tasks: {
-        status: (id) => (id ? [tasks.require(id)] : tasks.recent(5)).map((t) => ({ task_id: t.task_id, goal: t.goal, status: t.status })),
+        status: (id) => (id ? [tasks.view(id)] : tasks.list(undefined, 5)).map((t) => ({ task_id: t.task_id, goal: t.goal, status: t.status })),
         cancel: (id) => {
-          if (!late.pipeline) throw new Error('the pipeline is not running');
-          return late.pipeline.cancel(id);
+          if (!late.engine) throw new Error('the task engine is not running');
+          const previous = tasks.requireRow(id).status;
+          const after = late.engine.cancel(id, 'fastpath');
+          return { task_id: id, status: after.status, previous };
         },
       },
     }),
     userToolsDir(settings.home),
   );
   const executor = new Executor(db, audit, registry, gate, { timeoutMs: settings.toolTimeoutMs, scope: scopeCheck });
-  const router = new Router({ mutedSources: settings.mutedSources, ignorePatterns: settings.ignorePatterns });
-  const p = new Pipeline({ db, audit, router, registry, executor, gate: () => gate, tasks, responder, dedupeWindowMs: settings.dedupeWindowMs });
-  late.pipeline = p;
+  const llm = options.llm;
+  const router = new Router({
+    mutedSources: settings.mutedSources,
+    ignorePatterns: settings.ignorePatterns,
+    ...(llm ? { llm: { plan: async (event) => ({ steps: [{ kind: 'llm_decide' as const, goal: event.text ?? event.source }], detail: `llm_plan via ${llm.name}` }) } } : {}),
+  });
+  const workflows = new WorkflowStore(db, audit, registry);
+  const engine = new TaskEngine({
+    db,
+    audit,
+    tasks,
+    registry,
+    executor,
+    llm: () => llm ?? null,
+    notify,
+    progress: (p) => progressListeners.forEach((l) => l(p)),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    finish(done) {
+      const workflowName = done.task.workflow_id ? (workflows.get(done.task.workflow_id)?.name ?? null) : null;
+      const reply = composeReply(done, workflowName);
+      responder.send({ eventId: done.task.event_id, traceId: done.task.trace_id, channel: done.task.channel as Channel, text: reply }, () => {
+        const current = tasks.requireRow(done.task.id).status;
+        if (current === done.status) stmt(db, 'UPDATE tasks SET reply = ? WHERE id = ?').run(reply, done.task.id);
+        else tasks.setStatus(done.task.id, done.status, { reply, error: done.error, lease: { owner: null, expires: null } });
+        if (done.task.event_id) stmt(db, 'UPDATE events SET status = ? WHERE id = ?').run(done.status === 'succeeded' ? 'done' : done.status, done.task.event_id);
+      });
+    },
+  });
+  late.engine = engine;
+  const pipeline = new Pipeline({ db, audit, router, registry, gate: () => gate, tasks, engine, responder, dedupeWindowMs: settings.dedupeWindowMs });
   timers.start();
+  engine.start();
 
   return {
     registry,
     executor,
     tasks,
+    engine,
+    workflows,
     timers,
     router,
     responder,
-    pipeline: p,
+    pipeline,
     submit(input) {
-      const ingested = p.ingest(input);
+      const ingested = pipeline.ingest(input);
       if (ingested.deduped) return { deduped: true, event_id: ingested.original.id, trace_id: ingested.traceId, original_trace_id: ingested.original.trace_id, done: Promise.resolve(null) };
-      const done = p.process(ingested).catch((err: unknown) => {
+      const done = pipeline.process(ingested).catch((err: unknown) => {
         console.error(`event ${ingested.event.id} failed in the pipeline:`, err);
         return { event_id: ingested.event.id, trace_id: ingested.event.trace_id, task_id: null, status: 'failed' as const, reply: null };
       });
       return { deduped: false, event_id: ingested.event.id, trace_id: ingested.event.trace_id, done };
     },
+    onProgress(listener) {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
     setGate(next) {
       gate = next;
       executor.setGate(next);
     },
-    stop() {
+    async stop() {
       timers.stop();
+      await engine.stop();
     },
   };
 }

@@ -17,6 +17,8 @@ export interface JarvisProcess {
   output(): string;
   /** Sends a signal and waits for exit; resolves with the exit code (null if killed by the signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Waits for the process to end by itself; resolves with the signal that ended it, or its exit code. */
+  exit(): Promise<NodeJS.Signals | number | null>;
 }
 
 export function tempHome(prefix = 'jarvis-test-'): string {
@@ -54,7 +56,13 @@ export async function startJarvis(options: { home?: string; env?: NodeJS.Process
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let endedBy: NodeJS.Signals | null = null;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      endedBy = signal;
+      resolve(code);
+    }),
+  );
 
   const ready = await new Promise<{ port: number; signInUrl: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`jarvis serve did not start:\n${out}`)), 30_000);
@@ -84,6 +92,10 @@ export async function startJarvis(options: { home?: string; env?: NodeJS.Process
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
+    },
+    async exit() {
+      const code = await exited;
+      return endedBy ?? code;
     },
   };
 }

@@ -16,13 +16,23 @@ export const PlanStep = z.object({
 });
 export type PlanStep = z.infer<typeof PlanStep>;
 
-export const TASK_STATUSES = ['planned', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const TASK_STATUSES = ['planned', 'pending', 'running', 'waiting_approval', 'paused', 'succeeded', 'failed', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+/** Task states nothing leaves. */
+export const FINAL_TASK_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'ambiguous', 'cancelled', 'waiting_approval'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
 
 export const StepState = PlanStep.extend({
-  status: z.enum(['pending', 'running', 'succeeded', 'failed', 'rejected', 'skipped']),
+  kind: z.enum(['tool', 'llm_decide']),
+  status: z.enum(STEP_STATUSES),
+  attempts: z.number().int(),
   output: z.unknown().optional(),
-  error: z.object({ kind: z.string(), message: z.string() }).optional(),
+  error: z.object({ kind: z.string(), message: z.string(), handled: z.boolean().optional() }).optional(),
+  next_attempt_at: z.string().nullable(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
 });
 export type StepState = z.infer<typeof StepState>;
 
@@ -43,12 +53,54 @@ export const ExecuteRequest = z.strictObject({
 export const TaskStatusView = z.object({
   task_id: z.string(),
   trace_id: z.string(),
+  kind: z.enum(['intent', 'workflow', 'llm']),
+  workflow_id: z.string().nullable(),
   goal: z.string(),
   intent: z.string().nullable(),
   status: z.enum(TASK_STATUSES),
   steps: z.array(StepState),
   reply: z.string().nullable(),
+  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
 export type TaskStatusView = z.infer<typeof TaskStatusView>;
+
+export const StepAttempt = z.object({
+  step_id: z.string(),
+  attempt: z.number().int(),
+  status: z.string(),
+  tool_call_id: z.string().nullable(),
+  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+
+export const TaskDetail = TaskStatusView.extend({
+  attempts: z.array(StepAttempt),
+  /** What happened, one line per event of the task's trace, for people. */
+  logs: z.array(z.string()),
+});
+export type TaskDetail = z.infer<typeof TaskDetail>;
+
+export const TaskListQuery = z.strictObject({
+  status: z.enum(TASK_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export const TaskList = z.object({ tasks: z.array(TaskStatusView) });
+
+export const AmbiguousDecision = z.strictObject({
+  /** retry: run the step again; done: it did take effect, use no output; fail: give up on the step. */
+  decision: z.enum(['retry', 'done', 'fail']),
+});
+
+/** A task-progress message on the live stream. */
+export const TaskProgress = z.object({
+  task_id: z.string(),
+  trace_id: z.string(),
+  status: z.enum(TASK_STATUSES),
+  step_id: z.string().nullable(),
+  step_status: z.enum(STEP_STATUSES).nullable(),
+  message: z.string(),
+});
+export type TaskProgress = z.infer<typeof TaskProgress>;

@@ -20,6 +20,8 @@ export const API_PATHS = {
   agentPlan: '/v1/agent/plan',
   agentExecute: '/v1/agent/execute',
   agentStatus: '/v1/agent/status/:task_id',
+  tasks: '/v1/tasks',
+  workflows: '/v1/workflows',
 } as const;
 
 /** Default loopback port of the API (JARVIS_PORT overrides it). */

@@ -1,12 +1,10 @@
 // The planner API: POST /v1/agent/plan, POST /v1/agent/execute, GET /v1/agent/status/:task_id.
 import { InvalidEventError } from '../../core/pipeline';
-import { TaskStateError, UnknownTaskError, type TaskRecord } from '../../core/tasks';
-import { API_PATHS, ExecuteRequest, PlanRequest, type Plan, type TaskStatusView } from '../contract';
+import { API_PATHS, ExecuteRequest, PlanRequest, type Plan } from '../contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { MAX_WAIT_MS, waitAtMost } from './events';
+import { taskErrors } from './tasks';
 import type { Route, RouteContext } from './types';
-
-const view = ({ event_id: _event, ...task }: TaskRecord): TaskStatusView => task;
 
 async function plan(ctx: RouteContext): Promise<void> {
   const body = parseWith(PlanRequest, await readJson(ctx.req), 'plan request');
@@ -19,7 +17,7 @@ async function plan(ctx: RouteContext): Promise<void> {
     throw err;
   }
   if (ingested.deduped) throw new ApiError(409, 'conflict', 'This goal was just submitted.');
-  const { task } = await pipeline.route(ingested);
+  const { task } = await pipeline.route(ingested, { start: false, actor: 'api' });
   if (!task) {
     throw new ApiError(422, 'unprocessable', `No plan for "${body.goal}": nothing understood it. Try: ${ctx.agent.router.examples().join('; ')}.`, {
       trace_id: ingested.event.trace_id,
@@ -36,29 +34,14 @@ async function plan(ctx: RouteContext): Promise<void> {
 
 async function execute(ctx: RouteContext): Promise<void> {
   const body = parseWith(ExecuteRequest, await readJson(ctx.req), 'execute request');
-  const { tasks, pipeline } = ctx.agent;
-  const task = tasks.get(body.task_id);
-  if (!task) throw new ApiError(404, 'not_found', `No task with id "${body.task_id}".`);
-  if (task.status !== 'planned') throw new ApiError(409, 'conflict', `Task ${task.task_id} is ${task.status}; only a planned task can be executed.`, { status: task.status });
-  const event = task.event_id ? pipeline.eventById(task.event_id) : null;
-  const running = pipeline.execute(task.task_id, { event, route: null, parentAuditId: null, actor: 'api' }).catch((err: unknown) => {
-    if (err instanceof TaskStateError) return tasks.require(task.task_id);
-    console.error(`task ${task.task_id} failed:`, err);
-    return tasks.require(task.task_id);
-  });
-  const finished = body.wait ? await waitAtMost(running, MAX_WAIT_MS) : null;
-  const current = finished ?? tasks.require(task.task_id);
-  sendJson(ctx.res, finished ? 200 : 202, view(current));
+  const { engine } = ctx.agent;
+  taskErrors(() => engine.enqueue(body.task_id));
+  const finished = body.wait ? await waitAtMost(engine.waitFor(body.task_id), MAX_WAIT_MS) : null;
+  sendJson(ctx.res, finished ? 200 : 202, finished ?? ctx.agent.tasks.view(body.task_id));
 }
 
 function status(ctx: RouteContext): void {
-  const id = ctx.params.task_id ?? '';
-  try {
-    sendJson(ctx.res, 200, view(ctx.agent.tasks.require(id)));
-  } catch (err) {
-    if (err instanceof UnknownTaskError) throw new ApiError(404, 'not_found', err.message);
-    throw err;
-  }
+  sendJson(ctx.res, 200, taskErrors(() => ctx.agent.tasks.view(ctx.params.task_id ?? '')));
 }
 
 export const AGENT_ROUTES: readonly Route[] = [

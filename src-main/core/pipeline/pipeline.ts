@@ -2,13 +2,11 @@
 import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
 import type { Gate } from '../tools/gate';
-import type { Executor } from '../tools/executor';
 import type { ToolRegistry } from '../tools/registry';
-import type { TaskRecord, TaskStore } from '../tasks';
+import type { StepSpec, TaskEngine, TaskStore } from '../tasks';
 import { newId } from '../util/ids';
-import type { PlanStep, StepState } from '../../api/contract/agent';
+import type { TaskStatusView } from '../../api/contract/agent';
 import { MAX_EVENT_PAYLOAD_BYTES, type Channel, type MessageEvent } from '../../api/contract/events';
-import { renderTemplate } from './intents';
 import { InvalidEventError, normalize } from './normalize';
 import type { Responder } from './responder';
 import type { PlannedStep, Route, Router } from './router';
@@ -31,26 +29,34 @@ export interface Outcome {
   event_id: string;
   trace_id: string;
   task_id: string | null;
-  status: 'done' | 'failed' | 'unhandled' | 'filtered' | 'cancelled';
+  status: 'done' | 'failed' | 'unhandled' | 'filtered' | 'cancelled' | 'waiting' | 'paused';
   reply: string | null;
 }
+
+const OUTCOME: Record<TaskStatusView['status'], Outcome['status']> = {
+  succeeded: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  waiting_approval: 'waiting',
+  paused: 'paused',
+  planned: 'waiting',
+  pending: 'waiting',
+  running: 'waiting',
+};
 
 export interface PipelineDeps {
   db: Db;
   audit: AuditLog;
   router: Router;
   registry: ToolRegistry;
-  executor: Executor;
   gate: () => Gate;
   tasks: TaskStore;
+  engine: TaskEngine;
   responder: Responder;
   dedupeWindowMs: number;
 }
 
 export class Pipeline {
-  /** Running tasks' abort switches, so a cancel stops the step in flight. */
-  private readonly running = new Map<string, AbortController>();
-
   constructor(private readonly d: PipelineDeps) {}
 
   /** Normalizes and stores an event (or records it as a duplicate) in one transaction. Throws InvalidEventError. */
@@ -97,14 +103,27 @@ export class Pipeline {
     });
   }
 
-  /** Routes an ingested event and, when it maps to steps, plans a task for it (not yet run). */
-  async route(ingested: Extract<Ingested, { deduped: false }>): Promise<{ route: Route; task: TaskRecord | null; auditId: number }> {
+  /** Routes an ingested event and, when it maps to steps, creates its task: queued to run, or only planned. */
+  async route(ingested: Extract<Ingested, { deduped: false }>, options: { start: boolean; actor?: string } = { start: true }): Promise<{ route: Route; task: TaskStatusView | null; auditId: number }> {
     const { event } = ingested;
     const route = await this.d.router.route(event);
-    return this.d.audit.transaction(() => {
+    const result = this.d.audit.transaction(() => {
       const status = route.decision.lane === 'filtered' ? 'filtered' : route.steps ? 'routed' : 'unhandled';
       stmt(this.d.db, 'UPDATE events SET status = ? WHERE id = ?').run(status, event.id);
-      const task = route.steps ? this.d.tasks.create({ traceId: event.trace_id, eventId: event.id, goal: event.text ?? event.source, intent: route.decision.intent, steps: this.planSteps(route.steps, event.channel) }) : null;
+      const task = route.steps
+        ? this.d.tasks.create({
+            traceId: event.trace_id,
+            eventId: event.id,
+            goal: event.text ?? event.source,
+            intent: route.decision.intent,
+            kind: route.decision.lane === 'llm' ? 'llm' : 'intent',
+            runInput: route.decision.slots,
+            channel: event.channel,
+            actor: options.actor ?? event.channel,
+            status: options.start ? 'pending' : 'planned',
+            steps: this.planSteps(route.steps, event.channel),
+          })
+        : null;
       const type = route.decision.lane === 'filtered' ? 'routing.filtered' : route.steps ? 'routing.decided' : 'routing.unhandled';
       const audited = this.d.audit.append({
         type,
@@ -116,14 +135,18 @@ export class Pipeline {
       });
       return { route, task, auditId: audited.id };
     });
+    if (result.task && options.start) this.d.engine.kick();
+    return result;
   }
 
-  private planSteps(steps: PlannedStep[], channel: Channel): PlanStep[] {
-    return steps.map((s, i) => {
+  private planSteps(steps: PlannedStep[], channel: Channel): StepSpec[] {
+    return steps.map((s, i): StepSpec => {
+      const id = `s${i + 1}`;
+      if ('kind' in s) return { id, kind: 'llm_decide', goal: s.goal, risk: 'none' };
       const tool = this.d.registry.get(s.tool);
       const risk = tool?.risk ?? 'critical';
       const verdict = tool ? this.d.gate().evaluate({ tool, input: s.input, actor: channel, traceId: '', taskId: null }).decision : 'deny';
-      return { id: `s${i + 1}`, action: s.tool, input: s.input, risk, requires_approval: verdict === 'require_approval' };
+      return { id, kind: 'tool', tool: s.tool, input: s.input, risk, requires_approval: verdict === 'require_approval', depends_on: i > 0 ? [`s${i}`] : [] };
     });
   }
 
@@ -134,88 +157,18 @@ export class Pipeline {
     return row ? { ...row, payload: JSON.parse(row.payload) as Record<string, unknown> } : null;
   }
 
-  /** Runs a planned task's steps in order, then replies. Throws TaskStateError unless the task is planned. */
-  async execute(taskId: string, context: { event: MessageEvent | null; route: Route | null; parentAuditId: number | null; actor: string }): Promise<TaskRecord> {
-    const task = this.d.tasks.claim(taskId);
-    // A task planned earlier (POST /v1/agent/plan) is replied to with its intent's templates: routing is deterministic.
-    const route = context.route ?? (context.event ? await this.d.router.route(context.event) : null);
-    const controller = new AbortController();
-    this.running.set(taskId, controller);
-    const steps: StepState[] = task.steps.map((s) => ({ ...s }));
-    let lastOutput: unknown;
-    let failure: { kind: string; message: string } | null = null;
-    let parentId = context.parentAuditId;
-    try {
-      for (const step of steps) {
-        // cancel() marks the task cancelled in the store and aborts this controller.
-        if (controller.signal.aborted) break;
-        step.status = 'running';
-        this.d.tasks.update(taskId, { steps });
-        const result = await this.d.executor.execute({
-          tool: step.action,
-          input: step.input,
-          traceId: task.trace_id,
-          taskId,
-          idempotencyKey: `${taskId}:${step.id}`,
-          actor: context.actor,
-          parentAuditId: parentId,
-          signal: controller.signal,
-        });
-        if (result.status === 'succeeded') {
-          step.status = 'succeeded';
-          step.output = result.output;
-          lastOutput = result.output;
-        } else {
-          step.status = result.status === 'rejected' ? 'rejected' : 'failed';
-          failure = result.error ?? { kind: 'tool_error', message: 'failed' };
-          step.error = { kind: failure.kind, message: failure.message };
-          break;
-        }
-        parentId = null;
-      }
-    } finally {
-      this.running.delete(taskId);
-    }
-    for (const step of steps) if (step.status === 'pending' || step.status === 'running') step.status = 'skipped';
-    const cancelled = controller.signal.aborted;
-    const status = cancelled ? 'cancelled' : failure ? 'failed' : 'succeeded';
-    const reply = this.composeReply(route, task, status, lastOutput, failure);
-    const finish = () => {
-      this.d.tasks.update(taskId, { status, steps, reply });
-      if (context.event) stmt(this.d.db, 'UPDATE events SET status = ? WHERE id = ?').run(status === 'succeeded' ? 'done' : status, context.event.id);
-    };
-    const channel: Channel = context.event?.channel ?? 'api';
-    this.d.responder.send({ eventId: context.event?.id ?? task.event_id, traceId: task.trace_id, channel, text: reply }, finish);
-    return { ...task, status, steps, reply, updated_at: new Date().toISOString() };
-  }
-
-  private composeReply(route: Route | null, task: TaskRecord, status: 'succeeded' | 'failed' | 'cancelled', output: unknown, failure: { kind: string; message: string } | null): string {
-    if (status === 'cancelled') return `Task ${task.task_id} was cancelled.`;
-    const intent = route?.intent;
-    const context = { slots: route?.decision.slots ?? {}, output, error: failure };
-    if (intent) return renderTemplate(failure ? intent.reply.failure : intent.reply.success, context);
-    return failure ? `The task failed: ${failure.message}` : `Done: ${task.steps.length} step(s) completed.`;
-  }
-
-  /** The whole path for one incoming event. */
+  /** The whole path for one incoming event: route, run its task to rest, and report the outcome. */
   async process(ingested: Extract<Ingested, { deduped: false }>, actor?: string): Promise<Outcome> {
     const { event } = ingested;
     const base = { event_id: event.id, trace_id: event.trace_id };
-    const { route, task, auditId } = await this.route(ingested);
+    const { route, task, auditId } = await this.route(ingested, { start: true, ...(actor ? { actor } : {}) });
     if (route.decision.lane === 'filtered') return { ...base, task_id: null, status: 'filtered', reply: null };
     if (!task) {
       const hint = `I don't know how to do that yet. Try: ${this.d.router.examples().map((e) => `"${e}"`).join(', ')}.`;
       if (ingested.userInitiated) this.d.responder.send({ eventId: event.id, traceId: event.trace_id, channel: event.channel, text: hint, parentAuditId: auditId });
       return { ...base, task_id: null, status: 'unhandled', reply: ingested.userInitiated ? hint : null };
     }
-    const done = await this.execute(task.task_id, { event, route, parentAuditId: auditId, actor: actor ?? event.channel });
-    return { ...base, task_id: done.task_id, status: done.status === 'succeeded' ? 'done' : done.status === 'cancelled' ? 'cancelled' : 'failed', reply: done.reply };
-  }
-
-  /** Stops a task: planned ones never start; a running one is aborted mid-step. */
-  cancel(taskId: string): { task_id: string; status: 'cancelled'; previous: string } {
-    const { previous } = this.d.tasks.cancel(taskId);
-    this.running.get(taskId)?.abort();
-    return { task_id: taskId, status: 'cancelled', previous };
+    const done = await this.d.engine.waitFor(task.task_id);
+    return { ...base, task_id: done.task_id, status: OUTCOME[done.status], reply: done.reply };
   }
 }

@@ -2,10 +2,8 @@
 import type { MessageEvent, RoutingDecision } from '../../api/contract/events';
 import { fillSteps, INTENTS, matchIntent, type IntentDecl } from './intents';
 
-export interface PlannedStep {
-  tool: string;
-  input: Record<string, unknown>;
-}
+/** A tool to call, or (the LLM lane) a step at which the language model decides what to call. */
+export type PlannedStep = { tool: string; input: Record<string, unknown> } | { kind: 'llm_decide'; goal: string };
 
 export interface Route {
   decision: RoutingDecision;

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
+import { faultPoint } from '../util/faults';
 import { newId } from '../util/ids';
 import type { ExecutionErrorKind, ExecutionResult } from '../../api/contract/events';
 import type { Gate, GateDecision } from './gate';
@@ -19,6 +20,10 @@ export interface ExecuteRequest {
   actor: string;
   parentAuditId?: number | null;
   signal?: AbortSignal;
+  /** Run again a call whose earlier run was interrupted (same key: an idempotent tool recognises it). */
+  resumeInterrupted?: boolean;
+  /** Names this call in crash points (JARVIS_FAULT=tool.returned:<label>); the task engine passes the step id. */
+  faultLabel?: string;
 }
 
 interface StoredCall {
@@ -94,10 +99,15 @@ export class Executor {
     const outOfScope = this.options.scope?.(tool, parsed.data) ?? null;
     if (outOfScope) return reject({ kind: 'permission_denied', message: outOfScope });
 
+    // The same key: a recorded success is returned and nothing runs. A recorded failure may be retried,
+    // and an interrupted run only when the caller says so (it knows whether the tool is idempotent).
+    let reuse: StoredCall | undefined;
     if (req.idempotencyKey) {
       const stored = stmt(this.db, 'SELECT * FROM tool_calls WHERE idempotency_key = ?').get(req.idempotencyKey) as StoredCall | undefined;
-      if (stored) return this.replay(stored, req, base);
+      if (stored?.status === 'succeeded' || (stored?.status === 'running' && !req.resumeInterrupted)) return this.replay(stored, req, base);
+      reuse = stored;
     }
+    const id = reuse?.id ?? callId;
 
     const gate: GateDecision = this.gate.evaluate({ tool, input: parsed.data, actor: req.actor, traceId: req.traceId, taskId: req.taskId ?? null });
     if (gate.decision !== 'allow') {
@@ -106,18 +116,41 @@ export class Executor {
 
     const startedAt = new Date().toISOString();
     this.audit.transaction(() => {
-      stmt(this.db, 'INSERT INTO tool_calls (id, trace_id, task_id, tool, input, idempotency_key, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(callId, req.traceId, req.taskId ?? null, tool.name, JSON.stringify(parsed.data ?? null), req.idempotencyKey ?? null, 'running', startedAt);
+      if (reuse) {
+        stmt(this.db, "UPDATE tool_calls SET status = 'running', input = ?, output = NULL, error = NULL, started_at = ?, finished_at = NULL WHERE id = ?").run(JSON.stringify(parsed.data ?? null), startedAt, id);
+      } else {
+        stmt(this.db, 'INSERT INTO tool_calls (id, trace_id, task_id, tool, input, idempotency_key, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+          id,
+          req.traceId,
+          req.taskId ?? null,
+          tool.name,
+          JSON.stringify(parsed.data ?? null),
+          req.idempotencyKey ?? null,
+          'running',
+          startedAt,
+        );
+      }
       this.audit.append({
         ...base,
         type: 'tool_call.attempted',
-        payload: { call_id: callId, tool: tool.name, version: tool.version, input: preview(parsed.data), risk: tool.risk, gate, idempotency_key: req.idempotencyKey ?? null, runner: tool.runner.kind },
+        payload: {
+          call_id: id,
+          tool: tool.name,
+          version: tool.version,
+          input: preview(parsed.data),
+          risk: tool.risk,
+          gate,
+          idempotency_key: req.idempotencyKey ?? null,
+          runner: tool.runner.kind,
+          ...(reuse ? { retry_of: reuse.status } : {}),
+        },
       });
     });
 
     let outcome: { ok: true; output: unknown } | { ok: false; error: Failure };
     try {
       const raw = await this.run(tool, parsed.data, req);
+      if (req.faultLabel) faultPoint('tool.returned', req.faultLabel);
       const out = tool.output.safeParse(raw);
       outcome = out.success ? { ok: true, output: out.data } : { ok: false, error: { kind: 'invalid_output', message: `"${tool.name}" returned output that does not match its schema: ${describeZod(out.error)}.` } };
     } catch (err) {
@@ -127,18 +160,18 @@ export class Executor {
     const duration = Date.now() - started;
     this.audit.transaction(() => {
       stmt(this.db, 'UPDATE tool_calls SET status = ?, output = ?, error = ?, finished_at = ? WHERE id = ?')
-        .run(outcome.ok ? 'succeeded' : 'failed', outcome.ok ? JSON.stringify(outcome.output ?? null) : null, outcome.ok ? null : JSON.stringify(outcome.error), new Date().toISOString(), callId);
+        .run(outcome.ok ? 'succeeded' : 'failed', outcome.ok ? JSON.stringify(outcome.output ?? null) : null, outcome.ok ? null : JSON.stringify(outcome.error), new Date().toISOString(), id);
       this.audit.append({
         ...base,
         type: outcome.ok ? 'tool_call.succeeded' : 'tool_call.failed',
         payload: outcome.ok
-          ? { call_id: callId, tool: tool.name, duration_ms: duration, output: preview(outcome.output) }
-          : { call_id: callId, tool: tool.name, duration_ms: duration, reason: outcome.error.kind, message: outcome.error.message, details: outcome.error.details },
+          ? { call_id: id, tool: tool.name, duration_ms: duration, output: preview(outcome.output) }
+          : { call_id: id, tool: tool.name, duration_ms: duration, reason: outcome.error.kind, message: outcome.error.message, details: outcome.error.details },
       });
     });
     return outcome.ok
-      ? { call_id: callId, tool: tool.name, status: 'succeeded', output: outcome.output, duration_ms: duration, replayed: false }
-      : { call_id: callId, tool: tool.name, status: 'failed', error: outcome.error, duration_ms: duration, replayed: false };
+      ? { call_id: id, tool: tool.name, status: 'succeeded', output: outcome.output, duration_ms: duration, replayed: false }
+      : { call_id: id, tool: tool.name, status: 'failed', error: outcome.error, duration_ms: duration, replayed: false };
   }
 
   private replay(stored: StoredCall, req: ExecuteRequest, base: { traceId: string; actor: string; subject: string; parentId: number | null }): ExecutionResult {
@@ -166,7 +199,7 @@ export class Executor {
         const timeout = AbortSignal.timeout(this.options.timeoutMs);
         const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
         return await Promise.race([
-          Promise.resolve(runner.run(input, { traceId: req.traceId, signal })),
+          Promise.resolve(runner.run(input, { traceId: req.traceId, signal, idempotencyKey: req.idempotencyKey ?? null })),
           new Promise((_, reject) => {
             const fail = () => reject(new ToolRunError(timeout.aborted ? 'timeout' : 'aborted', timeout.aborted ? `"${tool.name}" did not finish within ${this.options.timeoutMs} ms.` : 'The call was cancelled.'));
             if (signal.aborted) fail();
@@ -184,6 +217,7 @@ export class Executor {
           timeoutMs: Math.min(runner.timeoutMs, this.options.timeoutMs),
           maxOutputBytes: runner.maxOutputBytes,
           ...(req.signal ? { signal: req.signal } : {}),
+          ...(req.idempotencyKey ? { context: { idempotencyKey: req.idempotencyKey } } : {}),
         });
         if (result.ok) return result.output;
         const { kind, message, permission, resource } = result.error;

@@ -22,6 +22,8 @@ export interface ToolRunContext {
   traceId: string;
   /** Aborted when the call times out or its task is cancelled. */
   signal: AbortSignal;
+  /** Stable across retries of the same step, so an idempotent tool can recognise a repeat. */
+  idempotencyKey: string | null;
 }
 
 /** A built-in tool's code: trusted, runs inline in the main process. */

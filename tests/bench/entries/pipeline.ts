@@ -29,12 +29,14 @@ const ROUNDS = 5;
 interface Written {
   event: Rec;
   task: Rec;
+  step: Rec;
+  attempt: Rec;
   call: Rec;
   response: Rec;
   audit: Rec[];
 }
 
-/** Writes one event's rows with bare statements in the pipeline's seven transactions. */
+/** Writes one event's rows with bare statements in the pipeline's eight transactions. */
 function rawWriter(raw: Database.Database, sample: Written) {
   const s = {
     begin: raw.prepare('BEGIN IMMEDIATE'),
@@ -42,9 +44,13 @@ function rawWriter(raw: Database.Database, sample: Written) {
     event: raw.prepare(insertSql('events', sample.event)),
     eventStatus: raw.prepare('UPDATE events SET status = ? WHERE id = ?'),
     task: raw.prepare(insertSql('tasks', sample.task)),
-    taskStatus: raw.prepare('UPDATE tasks SET status = ?, updated_at = ? WHERE id = ?'),
-    taskSteps: raw.prepare('UPDATE tasks SET steps = ?, updated_at = ? WHERE id = ?'),
-    taskDone: raw.prepare('UPDATE tasks SET status = ?, steps = ?, reply = ?, updated_at = ? WHERE id = ?'),
+    step: raw.prepare(insertSql('task_steps', sample.step)),
+    claim: raw.prepare("UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id = ?"),
+    stepStart: raw.prepare('UPDATE task_steps SET status = ?, attempts = ?, started_at = ?, next_attempt_at = NULL WHERE task_id = ? AND step_id = ?'),
+    attempt: raw.prepare(insertSql('step_attempts', sample.attempt)),
+    attemptDone: raw.prepare('UPDATE step_attempts SET status = ?, tool_call_id = ?, error = ?, finished_at = ? WHERE task_id = ? AND step_id = ? AND attempt = ?'),
+    stepDone: raw.prepare('UPDATE task_steps SET status = ?, output = ?, error = NULL, resume_interrupted = 0, finished_at = ? WHERE task_id = ? AND step_id = ?'),
+    taskDone: raw.prepare('UPDATE tasks SET status = ?, reply = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?'),
     call: raw.prepare(insertSql('tool_calls', sample.call)),
     callDone: raw.prepare('UPDATE tool_calls SET status = ?, output = ?, error = ?, finished_at = ? WHERE id = ?'),
     response: raw.prepare(insertSql('responses', sample.response)),
@@ -57,13 +63,15 @@ function rawWriter(raw: Database.Database, sample: Written) {
   };
   return (r: Written) => {
     const [a1, a2, a3, a4, a5] = r.audit as [Rec, Rec, Rec, Rec, Rec];
+    const { task, step, attempt, call } = r;
     tx(() => (s.event.run({ ...r.event, status: 'received' }), s.audit.run(a1)));
-    tx(() => (s.eventStatus.run('routed', r.event.id), s.task.run({ ...r.task, status: 'planned' }), s.audit.run(a2)));
-    tx(() => s.taskStatus.run('running', r.task.updated_at, r.task.id));
-    tx(() => s.taskSteps.run(r.task.steps, r.task.updated_at, r.task.id));
-    tx(() => (s.call.run({ ...r.call, status: 'running', output: null, finished_at: null }), s.audit.run(a3)));
-    tx(() => (s.callDone.run(r.call.status, r.call.output, r.call.error, r.call.finished_at, r.call.id), s.audit.run(a4)));
-    tx(() => (s.response.run(r.response), s.taskDone.run(r.task.status, r.task.steps, r.task.reply, r.task.updated_at, r.task.id), s.eventStatus.run('done', r.event.id), s.audit.run(a5)));
+    tx(() => (s.eventStatus.run('routed', r.event.id), s.task.run({ ...task, status: 'pending', reply: null, lease_owner: null, lease_expires_at: null }), s.step.run({ ...step, status: 'pending', attempts: 0, output: null, started_at: null, finished_at: null }), s.audit.run(a2)));
+    tx(() => s.claim.run('bench|1|x', task.updated_at, task.updated_at, task.id));
+    tx(() => (s.stepStart.run('running', 1, step.started_at, task.id, step.step_id), s.attempt.run({ ...attempt, status: 'running', tool_call_id: null, finished_at: null })));
+    tx(() => (s.call.run({ ...call, status: 'running', output: null, finished_at: null }), s.audit.run(a3)));
+    tx(() => (s.callDone.run(call.status, call.output, call.error, call.finished_at, call.id), s.audit.run(a4)));
+    tx(() => (s.attemptDone.run(attempt.status, attempt.tool_call_id, attempt.error, attempt.finished_at, task.id, step.step_id, 1), s.stepDone.run(step.status, step.output, step.finished_at, task.id, step.step_id)));
+    tx(() => (s.response.run(r.response), s.taskDone.run(task.status, task.reply, task.error, task.updated_at, task.id), s.eventStatus.run('done', r.event.id), s.audit.run(a5)));
   };
 }
 
@@ -75,6 +83,8 @@ async function pipelineBench(ctx: BenchContext): Promise<BenchRow[]> {
   const written = (trace: string): Written => ({
     event: db.prepare('SELECT * FROM events WHERE trace_id = ?').get(trace) as Rec,
     task: db.prepare('SELECT * FROM tasks WHERE trace_id = ?').get(trace) as Rec,
+    step: db.prepare('SELECT s.* FROM task_steps s JOIN tasks t ON t.id = s.task_id WHERE t.trace_id = ?').get(trace) as Rec,
+    attempt: db.prepare('SELECT a.* FROM step_attempts a JOIN tasks t ON t.id = a.task_id WHERE t.trace_id = ?').get(trace) as Rec,
     call: db.prepare('SELECT * FROM tool_calls WHERE trace_id = ?').get(trace) as Rec,
     response: db.prepare('SELECT * FROM responses WHERE trace_id = ?').get(trace) as Rec,
     audit: db.prepare('SELECT * FROM audit_events WHERE trace_id = ? ORDER BY id').all(trace) as Rec[],
@@ -118,16 +128,16 @@ async function pipelineBench(ctx: BenchContext): Promise<BenchRow[]> {
       ctx.log(`round ${r + 1}/${ROUNDS}`);
     }
   } finally {
-    agent.stop();
+    await agent.stop();
     core.close();
     raw.close();
   }
 
   const what =
     `bare better-sqlite3 prepared statements writing the same rows the pipeline wrote for those ${N} events (read back from its store: 1 event, 1 task, 1 tool call, ` +
-    '1 reply, 5 audit rows, and the same UPDATEs) into a fresh file with the same schema and pragmas (WAL, synchronous=FULL, foreign_keys=ON), in the same 7 BEGIN IMMEDIATE … COMMIT transactions per event';
+    '1 step, 1 attempt, 1 reply, 5 audit rows, and the same UPDATEs) into a fresh file with the same schema, triggers and pragmas (WAL, synchronous=FULL, foreign_keys=ON), in the same 8 BEGIN IMMEDIATE … COMMIT transactions per event';
   const base = (value: number, unit: string) => ({ name: 'raw same rows', value, unit, what });
-  ctx.note(`pipeline = ingest → dedupe check → route (filters, rules, fastpath) → plan task → executor (validate, idempotency, gate, run noop, validate) → reply; ${N} sequential events in ${ROUNDS} rounds, each followed by its raw twin, after ${WARMUP} warm-up.`);
+  ctx.note(`pipeline = ingest → dedupe check → route (filters, rules, fastpath) → durable task (lease, step start, checkpoint) → executor (validate, idempotency, gate, run noop, validate) → reply; ${N} sequential events in ${ROUNDS} rounds, each followed by its raw twin, after ${WARMUP} warm-up.`);
   const eps = latencies.length / (Number(wall) / 1e9);
   const rawEps = rawLatencies.length / (Number(rawWall) / 1e9);
   return [

@@ -1,4 +1,4 @@
-// Runs one manifest tool in its own process: reads {nonce, entry, input} from stdin, calls run(input), prints one result line.
+// Runs one manifest tool in its own process: reads {nonce, entry, input, context} from stdin, calls run(input, context), prints one result line.
 //
 // The result goes to stdout as "\n<nonce><json>\n"; the tool's own prints are moved to stderr so the
 // parent can tell them apart, and the nonce makes an accidental look-alike line impossible. A tool
@@ -152,13 +152,14 @@ process.stdin.on('end', () => {
     exit(70);
     return;
   }
-  runTool(request.entry, request.input).then(
+  runTool(request.entry, request.input, request.context || {}).then(
     (output) => finish({ ok: true, output: output === undefined ? null : output }),
     fail,
   );
 });
 
-async function runTool(entry, input) {
+// context carries the call's idempotency key, so an idempotent tool can recognise a retried call.
+async function runTool(entry, input, context) {
   const mod = require(entry);
   const target = mod && typeof mod.run === 'function' ? mod : mod && mod.default;
   if (!target || typeof target.run !== 'function') {
@@ -166,5 +167,5 @@ async function runTool(entry, input) {
     err.code = 'ERR_NO_RUN_EXPORT';
     throw err;
   }
-  return await target.run(input);
+  return await target.run(input, Object.freeze({ ...context }));
 }

@@ -16,6 +16,8 @@ export interface ProcessRunSpec {
   /** Absolute path of the tool's folder: its working directory and always readable. */
   dir: string;
   input: unknown;
+  /** Passed to the tool as run(input, context): the call's idempotency key, so retries can be recognised. */
+  context?: { idempotencyKey?: string };
   permissions: ToolPermissions;
   timeoutMs: number;
   /** Cap on everything the process writes (stdout + stderr, the result line included). */
@@ -225,7 +227,7 @@ export async function runInProcess(spec: ProcessRunSpec): Promise<ProcessRunResu
     ...(typeof network === 'object' ? [`${HOSTS_FLAG}${JSON.stringify(network.hosts)}`] : []),
   ];
   const nonce = crypto.randomBytes(18).toString('base64url');
-  const request = `${JSON.stringify({ nonce, entry, input: spec.input ?? null })}\n`;
+  const request = `${JSON.stringify({ nonce, entry, input: spec.input ?? null, context: spec.context ?? {} })}\n`;
   const runAsNode = process.versions.electron !== undefined && nodePath === process.execPath;
 
   return new Promise<ProcessRunResult>((resolve) => {

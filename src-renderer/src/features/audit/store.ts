@@ -115,8 +115,9 @@ export function createAuditStore(cap = AUDIT_CAP) {
             break;
           case 'pong':
             break;
-          // Replies belong to the goal view, not the audit list; their audit row (response.sent) arrives too.
+          // Replies and task progress belong to the goal and task views, not the audit list.
           case 'response':
+          case 'task':
             break;
           case 'error':
             streamError = message.error.message;
