@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { checkpointDir, databasePath } from './core';
+import { checkpointDir, databasePath, openCore } from './core';
+import { TokenStore } from './core/safety/tokens';
+import { ROLES } from './api/contract/safety';
 import { AuditLog, CheckpointStore, exportTrace, verifyChain } from './core/audit';
 import { ConfigError, loadSettings } from './core/config';
 import { openDatabase } from './core/db';
@@ -14,6 +16,8 @@ const USAGE = `Usage:
   jarvis audit verify [--json]          check the audit chain; exit 0 if intact, 1 if broken
   jarvis audit export --trace <id>      print one trace as JSON lines, with the chain's verification
   jarvis goal "<goal>"                  plan a goal, print the plan, run it and print the reply
+  jarvis token create --role <role> [--name <name>]
+                                        make an API token (viewer, member or owner); it is printed once
 
 Environment: JARVIS_HOME (data folder), JARVIS_PORT (API port, default 7723).`;
 
@@ -78,6 +82,20 @@ async function run(argv: string[]): Promise<number> {
       const text = [sub, ...rest].filter((s) => s !== undefined).join(' ').trim();
       if (!text) throw new UsageError('"jarvis goal" needs the goal as text, e.g. jarvis goal "echo hello".');
       return runGoal(loadSettings(), text);
+    }
+    case 'token': {
+      if (sub !== 'create') throw new UsageError(sub === undefined ? '"jarvis token" needs a subcommand: create.' : `Unknown token subcommand "${sub}": use create.`);
+      const { values } = parseArgs({ args: rest, options: { role: { type: 'string' }, name: { type: 'string' } }, strict: true });
+      const role = z.enum(ROLES).safeParse(values.role);
+      if (!role.success) throw new UsageError(`--role must be one of ${ROLES.join(', ')}${values.role === undefined ? '' : ` (got "${values.role}")`}.`);
+      const core = openCore(loadSettings(), { heartbeat: false });
+      try {
+        const created = new TokenStore(core.db, core.audit).create(role.data, values.name ?? `${role.data} token`, 'cli');
+        console.log(`New ${created.role} token (shown once; keep it safe):\n${created.token}`);
+        return 0;
+      } finally {
+        core.close();
+      }
     }
     case undefined:
     case 'help':

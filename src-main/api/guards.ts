@@ -1,6 +1,7 @@
 // Request guards: loopback Host and Origin (DNS-rebinding defence) and the bearer token, compared in constant time.
 import crypto from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Role } from './contract/safety';
 
 export type GuardFailure = { status: 401 | 403; reason: string; message: string };
 
@@ -39,13 +40,19 @@ export function bearerFrom(headers: IncomingHttpHeaders): string | null {
   return match?.[1] ?? null;
 }
 
-export function checkBearer(headers: IncomingHttpHeaders, expected: string): GuardFailure | null {
+
+/** Resolves a presented token to its role: the install token is the owner; others are looked up by hash. */
+export function roleOfToken(presented: string, installToken: string, tokens: { roleOf(token: string): Role | null }): Role | null {
+  if (tokenMatches(presented, installToken)) return 'owner';
+  return tokens.roleOf(presented);
+}
+
+export function authenticate(headers: IncomingHttpHeaders, installToken: string, tokens: { roleOf(token: string): Role | null }): GuardFailure | { role: Role } {
   const presented = bearerFrom(headers);
   if (presented === null) {
     return { status: 401, reason: 'missing_token', message: 'This route needs "Authorization: Bearer <token>"; the token is in the api-token file of the Jarvis data folder.' };
   }
-  if (!tokenMatches(presented, expected)) {
-    return { status: 401, reason: 'wrong_token', message: 'The bearer token is not valid for this Jarvis; read it again from the api-token file.' };
-  }
-  return null;
+  const role = roleOfToken(presented, installToken, tokens);
+  if (role === null) return { status: 401, reason: 'wrong_token', message: 'The bearer token is not valid for this Jarvis; read it again from the api-token file.' };
+  return { role };
 }

@@ -5,7 +5,9 @@ import type { Core } from '../core';
 import type { Agent } from '../core/agent';
 import { asStoreError } from '../core/db';
 import { SignInCodes, loadOrCreateToken } from './credentials';
-import { checkBearer, checkHostAndOrigin, type GuardFailure } from './guards';
+import { authenticate, checkHostAndOrigin, roleOfToken, type GuardFailure } from './guards';
+import { ROLE_RANK } from '../core/safety';
+import type { Role } from './contract/safety';
 import { ApiError, sendError } from './http';
 import { matchPath, ROUTES, type RouteContext } from './routes';
 import { serveStatic } from './static';
@@ -67,14 +69,22 @@ export async function startApiServer(core: Core, agent: Agent, options: ApiOptio
         }
         throw new ApiError(404, 'not_found', `No route ${method} ${url.pathname}. See the API list in README.md.`);
       }
+      let role: Role = 'viewer';
       if (!route.open) {
-        const authFailure = checkBearer(req.headers, token);
-        if (authFailure) {
-          auditRejection(core, caller, method, url.pathname, authFailure);
-          throw new ApiError(authFailure.status, 'unauthorized', authFailure.message);
+        const auth = authenticate(req.headers, token, agent.safety.tokens);
+        if ('status' in auth) {
+          auditRejection(core, caller, method, url.pathname, auth);
+          throw new ApiError(auth.status, 'unauthorized', auth.message);
+        }
+        role = auth.role;
+        const needed = route.role ?? (method === 'GET' ? 'viewer' : 'member');
+        if (ROLE_RANK[role] < ROLE_RANK[needed]) {
+          const failure: GuardFailure = { status: 403, reason: 'insufficient_role', message: `${method} ${url.pathname} needs the ${needed} role; this token is a ${role}.` };
+          auditRejection(core, caller, method, url.pathname, failure);
+          throw new ApiError(403, 'forbidden', failure.message);
         }
       }
-      const ctx: RouteContext = { core, agent, token, codes, version: options.version, req, res, url, caller, params: found?.params ?? {} };
+      const ctx: RouteContext = { core, agent, token, codes, version: options.version, req, res, url, caller, params: found?.params ?? {}, role };
       await route.handle(ctx);
     } catch (err) {
       if (res.headersSent) {
@@ -95,7 +105,7 @@ export async function startApiServer(core: Core, agent: Agent, options: ApiOptio
     });
   });
   port = (server.address() as AddressInfo).port;
-  const stream: StreamHub = attachStream(server, core, agent, { token, port, version: options.version });
+  const stream: StreamHub = attachStream(server, core, agent, { token, port, version: options.version, roleOf: (t) => roleOfToken(t, token, agent.safety.tokens) });
   const url = `http://127.0.0.1:${port}`;
 
   return {

@@ -12,7 +12,7 @@ import {
   STREAM_PROTOCOL,
   type ServerMessage,
 } from './contract';
-import { checkHostAndOrigin, tokenMatches } from './guards';
+import { checkHostAndOrigin } from './guards';
 import { describeIssues } from './http';
 
 export interface StreamHub {
@@ -43,7 +43,7 @@ function offeredProtocols(req: http.IncomingMessage): string[] {
     .filter(Boolean);
 }
 
-export function attachStream(server: http.Server, core: Core, agent: Agent, opts: { token: string; port: number; version: string }): StreamHub {
+export function attachStream(server: http.Server, core: Core, agent: Agent, opts: { token: string; port: number; version: string; roleOf(token: string): string | null }): StreamHub {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
@@ -78,6 +78,9 @@ export function attachStream(server: http.Server, core: Core, agent: Agent, opts
   const unsubscribeProgress = agent.onProgress((task) => {
     for (const ws of authed) send(ws, { type: 'task', task });
   });
+  const unsubscribeApprovals = agent.safety.onApproval((approval) => {
+    for (const ws of authed) send(ws, { type: 'approval', approval });
+  });
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -97,7 +100,7 @@ export function attachStream(server: http.Server, core: Core, agent: Agent, opts
       return;
     }
     const bearer = offered.find((p) => p.startsWith(STREAM_BEARER_PREFIX));
-    if (bearer !== undefined && !tokenMatches(bearer.slice(STREAM_BEARER_PREFIX.length), opts.token)) {
+    if (bearer !== undefined && opts.roleOf(bearer.slice(STREAM_BEARER_PREFIX.length)) === null) {
       reject(req, 'wrong_token');
       refuseUpgrade(socket, 401, 'The bearer token is not valid for this Jarvis.');
       return;
@@ -132,7 +135,7 @@ export function attachStream(server: http.Server, core: Core, agent: Agent, opts
         switch (msg.type) {
           case 'auth':
             if (authed.has(ws)) return;
-            if (tokenMatches(msg.token, opts.token)) {
+            if (opts.roleOf(msg.token) !== null) {
               clearTimeout(timer);
               welcome();
             } else {
@@ -162,6 +165,7 @@ export function attachStream(server: http.Server, core: Core, agent: Agent, opts
       unsubscribeAudit();
       unsubscribeReplies();
       unsubscribeProgress();
+      unsubscribeApprovals();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },

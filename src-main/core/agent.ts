@@ -6,7 +6,9 @@ import type { LlmPort } from './llm/port';
 import { INTENTS, Pipeline, renderTemplate, Responder, Router, type Outcome } from './pipeline';
 import { TaskEngine, TaskStore, type TaskFinished } from './tasks';
 import { TimerService } from './timers';
-import { builtinTools, Executor, provisionalGate, ToolRegistry, type Gate, type ToolDefinition } from './tools';
+import { Safety } from './safety';
+import { builtinTools, Executor, ToolRegistry, type Gate, type ToolDefinition } from './tools';
+import { roleOfActor } from './tools/builtins/safety-tools';
 import { WorkflowStore } from './workflows/store';
 import type { Channel, PostEvent } from '../api/contract/events';
 import type { TaskProgress } from '../api/contract/agent';
@@ -21,8 +23,9 @@ export interface Agent {
   router: Router;
   responder: Responder;
   pipeline: Pipeline;
+  safety: Safety;
   /** Ingests an event and runs it to its reply in the background; `done` settles with the outcome. */
-  submit(input: { channel: PostEvent['channel'] | 'schedule' | 'rule' | 'mqtt' | 'ha' | 'mcp'; payload: unknown; dedupeKey?: string | undefined; threadId?: string | undefined; parentEventId?: string | undefined }):
+  submit(input: { channel: PostEvent['channel'] | 'schedule' | 'rule' | 'mqtt' | 'ha' | 'mcp'; payload: unknown; dedupeKey?: string | undefined; threadId?: string | undefined; parentEventId?: string | undefined; actor?: string | undefined }):
     | { deduped: true; event_id: string; trace_id: string; original_trace_id: string; done: Promise<null> }
     | { deduped: false; event_id: string; trace_id: string; done: Promise<Outcome> };
   /** Task progress for the live stream. */
@@ -33,7 +36,10 @@ export interface Agent {
 }
 
 export interface AgentOptions {
+  /** Replaces the policy gate (tests of the executor alone). */
   gate?: Gate;
+  /** The clock approvals, grants and rate limits read (tests inject one). */
+  now?: () => number;
   /** The language model the LLM lane and llm_decide steps ask; none means those answer "not configured". */
   llm?: LlmPort;
   leaseMs?: number;
@@ -75,7 +81,8 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
   const progressListeners = new Set<(p: TaskProgress) => void>();
   const notify = (text: string, traceId: string) => void responder.send({ eventId: null, traceId, channel: 'ui', text });
   const timers = new TimerService(db, audit, (t) => notify(`Timer done: ${t.label}.`, t.trace_id));
-  let gate: Gate = options.gate ?? provisionalGate;
+  const safety = new Safety({ db, audit, notify, ...(options.now ? { now: options.now } : {}) });
+  let gate: Gate = options.gate ?? safety.gate;
   // Late-bound: the task tools need the engine, which needs the registry those tools are part of.
   const late: { engine?: TaskEngine } = {};
   const registry = new ToolRegistry(
@@ -91,6 +98,19 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
           const previous = tasks.requireRow(id).status;
           const after = late.engine.cancel(id, 'fastpath');
           return { task_id: id, status: after.status, previous };
+        },
+      },
+      safety: {
+        setAutonomy: (level, actor) => {
+          const previous = safety.controls.autonomy();
+          safety.controls.setAutonomy(level, actor);
+          return { level, previous };
+        },
+        listApprovals: () => safety.approvals.list('pending', 50),
+        decide: (id, approve, actor) => {
+          const who = { actor, role: roleOfActor(actor) };
+          const a = approve ? safety.approve(id, who) : safety.deny(id, who);
+          return { id: a.id, status: a.status, tool: a.tool };
         },
       },
     }),
@@ -113,6 +133,7 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
     llm: () => llm ?? null,
     notify,
     progress: (p) => progressListeners.forEach((l) => l(p)),
+    halted: () => safety.controls.killSwitch().on,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     finish(done) {
       const workflowName = done.task.workflow_id ? (workflows.get(done.task.workflow_id)?.name ?? null) : null;
@@ -126,6 +147,15 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
     },
   });
   late.engine = engine;
+  safety.attach(engine);
+  const sweeper = setInterval(() => {
+    try {
+      safety.expireDue();
+    } catch (err) {
+      console.error('expiring approvals failed:', (err as Error).message);
+    }
+  }, 5000);
+  sweeper.unref();
   const pipeline = new Pipeline({ db, audit, router, registry, gate: () => gate, tasks, engine, responder, dedupeWindowMs: settings.dedupeWindowMs });
   timers.start();
   engine.start();
@@ -140,10 +170,11 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
     router,
     responder,
     pipeline,
+    safety,
     submit(input) {
       const ingested = pipeline.ingest(input);
       if (ingested.deduped) return { deduped: true, event_id: ingested.original.id, trace_id: ingested.traceId, original_trace_id: ingested.original.trace_id, done: Promise.resolve(null) };
-      const done = pipeline.process(ingested).catch((err: unknown) => {
+      const done = pipeline.process(ingested, input.actor).catch((err: unknown) => {
         console.error(`event ${ingested.event.id} failed in the pipeline:`, err);
         return { event_id: ingested.event.id, trace_id: ingested.event.trace_id, task_id: null, status: 'failed' as const, reply: null };
       });
@@ -158,6 +189,7 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
       executor.setGate(next);
     },
     async stop() {
+      clearInterval(sweeper);
       timers.stop();
       await engine.stop();
     },

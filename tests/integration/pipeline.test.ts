@@ -61,7 +61,10 @@ describe('a raw event through the pipeline', () => {
   });
 
   it('a desktop intent plans the daemon capability, which reports it is not paired', async () => {
+    // Opening an app is medium risk: at the default A2 it would wait for approval, at A3 it runs.
+    expect((await api(j, '/v1/controls/autonomy', json({ level: 'A3' }))).status).toBe(200);
     const res = await post({ channel: 'api', payload: { text: 'open calculator' } });
+    expect((await api(j, '/v1/controls/autonomy', json({ level: 'A2' }))).status).toBe(200);
     expect(res.body).toMatchObject({ status: 'failed' });
     expect(res.body.reply).toMatch(/could not open calculator: .*not paired/);
     const failed = (await traceEvents(res.body.trace_id as string)).find((e) => e.type === 'tool_call.failed');

@@ -7,6 +7,7 @@ import { createAgent, type Agent } from '../../src-main/core/agent';
 import { loadSettings } from '../../src-main/core/config';
 import { IllegalTransitionError } from '../../src-main/core/tasks';
 import { WorkflowInvalidError } from '../../src-main/core/workflows/store';
+import { installEffectTools } from '../helpers/effect-tools';
 import { tempHome } from '../helpers/jarvis-process';
 import { ScriptedLlm } from '../helpers/scripted-llm';
 
@@ -144,13 +145,19 @@ describe('running workflows', () => {
   });
 
   it('a step referencing a tool disabled since creation fails with a clear reason instead of crashing the engine', async () => {
-    const { agent } = boot();
-    const wf = agent.workflows.create({ name: 'gone', steps: [{ id: 's1', tool: 'daemon.run_script', input: { script_id: 'x' } }] }, 'test');
+    const home = tempHome();
+    installEffectTools(home, tempHome('jarvis-effects-'));
+    const core = openCore(loadSettings({ env: { JARVIS_HOME: home } }), { heartbeat: false });
+    const agent = createAgent(core);
+    open.push({ core, agent });
+    agent.registry.setEnabled('effect_once', true, 'test');
+    const wf = agent.workflows.create({ name: 'gone', steps: [{ id: 's1', tool: 'effect_once', input: { file: '/tmp/x', line: 'x' } }] }, 'test');
+    agent.registry.setEnabled('effect_once', false, 'test');
     const task = agent.workflows.run(wf, agent.tasks, {}, 'test');
     agent.engine.kick();
     const done = await agent.engine.waitFor(task.task_id);
     expect(done.status).toBe('failed');
-    expect(done.error?.message).toMatch(/high-risk actions need approval/);
+    expect(done.error).toMatchObject({ kind: 'disabled', message: expect.stringMatching(/"effect_once" is disabled: disabled by a person/) });
     // The engine still runs other work afterwards.
     expect((await runWorkflow(agent, { name: 'after', steps: [{ id: 's1', tool: 'echo', input: { text: 'fine' } }] })).status).toBe('succeeded');
   });

@@ -13,6 +13,8 @@ export const PlanStep = z.object({
   input: z.unknown(),
   requires_approval: z.boolean(),
   risk: z.enum(RISK_LEVELS),
+  /** What the step would do, without doing it (the dry-run preview). */
+  preview: z.record(z.string(), z.unknown()).optional(),
 });
 export type PlanStep = z.infer<typeof PlanStep>;
 

@@ -66,6 +66,9 @@ export const Verification = z.object({
 });
 export type Verification = z.infer<typeof Verification>;
 
-export const AuditExportQuery = z.strictObject({
-  trace_id: z.string().min(1).max(128),
-});
+export const AuditExportQuery = z
+  .strictObject({
+    trace_id: z.string().min(1).max(128).optional(),
+    task_id: z.string().min(1).max(128).optional(),
+  })
+  .refine((q) => (q.trace_id === undefined) !== (q.task_id === undefined), 'give exactly one of trace_id or task_id');

@@ -79,7 +79,9 @@ export type ExecutionErrorKind = (typeof EXECUTION_ERROR_KINDS)[number];
 export const ExecutionResult = z.object({
   call_id: z.string(),
   tool: z.string(),
-  status: z.enum(['succeeded', 'failed', 'rejected']),
+  status: z.enum(['succeeded', 'failed', 'rejected', 'waiting_approval']),
+  /** Set when the call waits for a person: the approval to decide. */
+  approval_id: z.string().optional(),
   output: z.unknown().optional(),
   error: z.object({ kind: z.enum(EXECUTION_ERROR_KINDS), message: z.string(), details: z.unknown().optional() }).optional(),
   duration_ms: z.number(),

@@ -7,6 +7,7 @@ export * from './stream';
 export * from './events';
 export * from './tools';
 export * from './agent';
+export * from './safety';
 
 export const API_PATHS = {
   health: '/health',
@@ -22,6 +23,9 @@ export const API_PATHS = {
   agentStatus: '/v1/agent/status/:task_id',
   tasks: '/v1/tasks',
   workflows: '/v1/workflows',
+  approvals: '/v1/approvals',
+  grants: '/v1/grants',
+  controls: '/v1/controls',
 } as const;
 
 /** Default loopback port of the API (JARVIS_PORT overrides it). */

@@ -4,6 +4,7 @@ import { AuditEvent } from './audit';
 import { ERROR_CODES } from './errors';
 import { Reply } from './events';
 import { TaskProgress } from './agent';
+import { Approval } from './safety';
 
 /** Subprotocol every client offers; the server echoes it once the client is authenticated. */
 export const STREAM_PROTOCOL = 'jarvis.v1';
@@ -24,6 +25,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong'), id: z.string().optional() }),
   z.object({ type: z.literal('response'), response: Reply }),
   z.object({ type: z.literal('task'), task: TaskProgress }),
+  z.object({ type: z.literal('approval'), approval: Approval }),
   z.object({
     type: z.literal('error'),
     error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }),

@@ -6,18 +6,27 @@ import { MAX_WAIT_MS, waitAtMost } from './events';
 import { taskErrors } from './tasks';
 import type { Route, RouteContext } from './types';
 
+/** The dry-run preview a tool declares, or the bare call when it declares none. */
+function previewOf(ctx: RouteContext, action: string, input: unknown): Record<string, unknown> {
+  try {
+    return ctx.agent.registry.get(action)?.preview?.(input) ?? { tool: action, input };
+  } catch {
+    return { tool: action, input };
+  }
+}
+
 async function plan(ctx: RouteContext): Promise<void> {
   const body = parseWith(PlanRequest, await readJson(ctx.req), 'plan request');
   const { pipeline } = ctx.agent;
   let ingested;
   try {
-    ingested = pipeline.ingest({ channel: 'api', payload: { text: body.goal, ...(body.context ? { context: body.context } : {}) }, actor: 'api' });
+    ingested = pipeline.ingest({ channel: 'api', payload: { text: body.goal, ...(body.context ? { context: body.context } : {}) }, actor: `person:${ctx.role}` });
   } catch (err) {
     if (err instanceof InvalidEventError) throw new ApiError(400, 'bad_request', `Invalid goal: ${err.message}.`);
     throw err;
   }
   if (ingested.deduped) throw new ApiError(409, 'conflict', 'This goal was just submitted.');
-  const { task } = await pipeline.route(ingested, { start: false, actor: 'api' });
+  const { task } = await pipeline.route(ingested, { start: false, actor: `person:${ctx.role}` });
   if (!task) {
     throw new ApiError(422, 'unprocessable', `No plan for "${body.goal}": nothing understood it. Try: ${ctx.agent.router.examples().join('; ')}.`, {
       trace_id: ingested.event.trace_id,
@@ -27,7 +36,7 @@ async function plan(ctx: RouteContext): Promise<void> {
     task_id: task.task_id,
     trace_id: task.trace_id,
     intent: task.intent,
-    steps: task.steps.map(({ id, action, input, requires_approval, risk }) => ({ id, action, input, requires_approval, risk })),
+    steps: task.steps.map(({ id, action, input, requires_approval, risk }) => ({ id, action, input, requires_approval, risk, preview: previewOf(ctx, action, input) })),
   };
   sendJson(ctx.res, 200, result);
 }

@@ -23,7 +23,7 @@ async function postEvent(ctx: RouteContext): Promise<void> {
   const body = parseWith(PostEvent, await readJson(ctx.req), 'event');
   let submitted;
   try {
-    submitted = ctx.agent.submit({ channel: body.channel, payload: body.payload, dedupeKey: body.dedupe_key, threadId: body.thread_id });
+    submitted = ctx.agent.submit({ channel: body.channel, payload: body.payload, dedupeKey: body.dedupe_key, threadId: body.thread_id, actor: `person:${ctx.role}` });
   } catch (err) {
     if (err instanceof InvalidEventError) throw new ApiError(400, 'bad_request', `Invalid event: ${err.message}.`, [{ field: err.field, problem: err.message }]);
     throw err;
@@ -89,6 +89,6 @@ export const EVENT_ROUTES: readonly Route[] = [
   { method: 'POST', path: API_PATHS.events, handle: postEvent },
   { method: 'GET', path: API_PATHS.events, handle: listEvents },
   { method: 'GET', path: API_PATHS.tools, handle: listTools },
-  { method: 'POST', path: `${API_PATHS.tools}/:name/enable`, handle: review(true) },
-  { method: 'POST', path: `${API_PATHS.tools}/:name/disable`, handle: review(false) },
+  { method: 'POST', path: `${API_PATHS.tools}/:name/enable`, role: 'owner', handle: review(true) },
+  { method: 'POST', path: `${API_PATHS.tools}/:name/disable`, role: 'owner', handle: review(false) },
 ];

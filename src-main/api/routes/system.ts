@@ -55,13 +55,16 @@ function auditVerify(ctx: RouteContext): void {
 
 function auditExport(ctx: RouteContext): void {
   const q = parseWith(AuditExportQuery, queryOf(ctx.url), 'export query');
-  const lines = [...exportTrace(ctx.core.db, ctx.core.audit, q.trace_id, ctx.core.checkpoints)];
-  if (lines.length === 1) throw new ApiError(404, 'not_found', `No audit events with trace_id "${q.trace_id}".`);
+  // A task's life is its trace: the event, routing, every gate decision, attempt and reply.
+  const traceId = q.trace_id ?? (q.task_id ? ctx.agent.tasks.row(q.task_id)?.trace_id : undefined);
+  if (!traceId) throw new ApiError(404, 'not_found', `No task with id "${q.task_id ?? ''}".`);
+  const lines = [...exportTrace(ctx.core.db, ctx.core.audit, traceId, ctx.core.checkpoints)];
+  if (lines.length === 1) throw new ApiError(404, 'not_found', `No audit events with trace_id "${traceId}".`);
   const text = `${lines.join('\n')}\n`;
   ctx.res.writeHead(200, {
     ...SECURITY_HEADERS,
     'content-type': 'application/x-ndjson; charset=utf-8',
-    'content-disposition': `attachment; filename="trace-${q.trace_id.replace(/[^A-Za-z0-9_-]/g, '_')}.jsonl"`,
+    'content-disposition': `attachment; filename="trace-${traceId.replace(/[^A-Za-z0-9_-]/g, '_')}.jsonl"`,
   });
   ctx.res.end(text);
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../core';
 import type { Agent } from '../../core/agent';
 import type { SignInCodes } from '../credentials';
+import type { Role } from '../contract/safety';
 
 export interface RouteContext {
   core: Core;
@@ -17,6 +18,8 @@ export interface RouteContext {
   params: Record<string, string>;
   /** Who is calling, for the audit trail: the remote address, never the token. */
   caller: string;
+  /** The role of the presented token (open routes: viewer). */
+  role: Role;
 }
 
 export interface Route {
@@ -24,6 +27,8 @@ export interface Route {
   /** A path with optional `:name` segments. */
   path: string;
   open?: boolean;
+  /** The least role that may call it; GET defaults to viewer, everything else to member. */
+  role?: Role;
   handle(ctx: RouteContext): Promise<void> | void;
 }
 

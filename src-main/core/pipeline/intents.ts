@@ -104,6 +104,42 @@ export const INTENTS: readonly IntentDecl[] = Object.freeze([
     steps: [{ tool: 'task.cancel', input: { task_id: '$task_id' } }],
     reply: { success: 'Task {{output.task_id}} is {{output.status}}.', failure: 'I could not cancel that task: {{error.message}}' },
   },
+  {
+    id: 'autonomy.set',
+    description: 'Set the autonomy level (owners only)',
+    examples: ['set autonomy to A3'],
+    patterns: [/^(?:set\s+)?autonomy(?:\s+level)?\s+(?:to\s+)?(?<level>a[0-4])$/i],
+    slots: z.object({ level: z.string().transform((v) => v.toUpperCase()) }),
+    steps: [{ tool: 'autonomy.set', input: { level: '$level' } }],
+    reply: { success: 'Autonomy is now {{output.level}} (was {{output.previous}}).', failure: 'I could not change the autonomy: {{error.message}}' },
+  },
+  {
+    id: 'approval.list',
+    description: 'List the approvals waiting for you',
+    examples: ['list approvals'],
+    patterns: [/^(?:list|show)?\s*(?:pending\s+)?approvals$/i, /^what(?:'s| is) waiting for (?:my )?approval\??$/i],
+    slots: z.object({}),
+    steps: [{ tool: 'approval.list', input: {} }],
+    reply: { success: '{{output.summary}}', failure: 'I could not list approvals: {{error.message}}' },
+  },
+  {
+    id: 'approval.approve',
+    description: 'Approve a waiting action',
+    examples: ['approve 1b2c3d4e'],
+    patterns: [/^approve\s+(?:approval\s+)?(?<approval_id>[0-9a-f-]{4,36})$/i],
+    slots: z.object({ approval_id: z.string() }),
+    steps: [{ tool: 'approval.approve', input: { approval_id: '$approval_id' } }],
+    reply: { success: 'Approved {{output.tool}}; it runs now.', failure: 'I could not approve that: {{error.message}}' },
+  },
+  {
+    id: 'approval.deny',
+    description: 'Deny a waiting action',
+    examples: ['deny 1b2c3d4e'],
+    patterns: [/^(?:deny|reject)\s+(?:approval\s+)?(?<approval_id>[0-9a-f-]{4,36})$/i],
+    slots: z.object({ approval_id: z.string() }),
+    steps: [{ tool: 'approval.deny', input: { approval_id: '$approval_id' } }],
+    reply: { success: 'Denied {{output.tool}}; it will not run.', failure: 'I could not deny that: {{error.message}}' },
+  },
 ]);
 
 export interface IntentMatch {

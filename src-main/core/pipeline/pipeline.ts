@@ -18,7 +18,7 @@ export interface IngestInput {
   threadId?: string | undefined;
   /** A child event keeps its parent's trace. */
   parentEventId?: string | undefined;
-  actor?: string;
+  actor?: string | undefined;
 }
 
 export type Ingested =
@@ -144,9 +144,10 @@ export class Pipeline {
       const id = `s${i + 1}`;
       if ('kind' in s) return { id, kind: 'llm_decide', goal: s.goal, risk: 'none' };
       const tool = this.d.registry.get(s.tool);
-      const risk = tool?.risk ?? 'critical';
-      const verdict = tool ? this.d.gate().evaluate({ tool, input: s.input, actor: channel, traceId: '', taskId: null }).decision : 'deny';
-      return { id, kind: 'tool', tool: s.tool, input: s.input, risk, requires_approval: verdict === 'require_approval', depends_on: i > 0 ? [`s${i}`] : [] };
+      // A prediction only: the gate decides again, with side effects, when the step runs.
+      const predicted = tool ? this.d.gate().evaluate({ tool, input: s.input, actor: channel, traceId: '', taskId: null }, 'plan') : null;
+      const risk = predicted?.risk ?? tool?.risk ?? 'critical';
+      return { id, kind: 'tool', tool: s.tool, input: s.input, risk, requires_approval: predicted?.decision === 'require_approval', depends_on: i > 0 ? [`s${i}`] : [] };
     });
   }
 

@@ -30,6 +30,8 @@ export interface EngineDeps {
   finish(done: TaskFinished): void;
   notify(text: string, traceId: string): void;
   progress?(p: TaskProgress): void;
+  /** True while the kill switch is on: nothing is claimed and no step is dispatched. */
+  halted?(): boolean;
   leaseMs?: number;
   concurrency?: number;
   now?: () => number;
@@ -72,7 +74,7 @@ export class TaskEngine {
   }
 
   private tick(): void {
-    if (this.stopping) return;
+    if (this.stopping || this.d.halted?.()) return;
     const free = this.concurrency - this.active.size;
     if (free <= 0) return;
     for (const id of this.d.tasks.runnable(free + this.active.size)) {
@@ -110,6 +112,10 @@ export class TaskEngine {
           return;
         }
         if (task.status !== 'running') return;
+        if (this.d.halted?.()) {
+          this.d.tasks.setStatus(id, 'paused', { lease: { owner: null, expires: null }, pausedBy: 'kill_switch' });
+          return;
+        }
         if (this.stopping) {
           // Hand the task back; the next start (or another process) picks it up where it stands.
           this.d.tasks.setStatus(id, 'pending', { lease: { owner: null, expires: null } });
@@ -275,6 +281,39 @@ export class TaskEngine {
     });
     this.kick();
     return this.d.tasks.view(id);
+  }
+
+  /** A person decided the approval a step waits for: run it (with that approval) or fail it. Call inside the decision's transaction. */
+  approvalDecided(taskId: string, stepId: string, approvalId: string, approved: boolean, reason: string | null): void {
+    const step = this.d.tasks.step(taskId, stepId);
+    if (!step || step.status !== 'waiting_approval' || step.approval_id !== approvalId) return;
+    if (approved) this.d.tasks.setStep(taskId, stepId, { status: 'pending' });
+    else this.d.tasks.setStep(taskId, stepId, { status: 'failed', error: JSON.stringify({ kind: 'rejected', message: `Not run: ${reason ?? 'not approved'}.` }), finished_at: new Date(this.now()).toISOString() });
+    const task = this.d.tasks.requireRow(taskId);
+    const stillBlocked = this.d.tasks.steps(taskId).some((s) => s.status === 'ambiguous' || s.status === 'waiting_approval');
+    if (task.status === 'waiting_approval' && !stillBlocked) this.d.tasks.setStatus(taskId, 'pending');
+  }
+
+  /** The kill switch: every queued or running task pauses (running ones after their current step). */
+  haltAll(): void {
+    for (const t of this.d.tasks.withStatus(['pending', 'running'])) {
+      this.d.tasks.setStatus(t.id, 'paused', { lease: { owner: null, expires: null }, pausedBy: 'kill_switch' });
+    }
+  }
+
+  /** The kill switch is off: tasks it paused go back to the queue. */
+  releaseHalted(): void {
+    for (const t of this.d.tasks.withStatus(['paused'])) {
+      if (t.paused_by === 'kill_switch') this.d.tasks.setStatus(t.id, 'pending', { pausedBy: null });
+    }
+    this.kick();
+  }
+
+  /** The anomaly guard paused a source: its queued and running tasks pause too. */
+  haltSource(actor: string): void {
+    for (const t of this.d.tasks.withStatus(['pending', 'running'])) {
+      if (t.actor === actor) this.d.tasks.setStatus(t.id, 'paused', { lease: { owner: null, expires: null }, pausedBy: 'anomaly' });
+    }
   }
 
   /** Stops taking steps; running tasks finish their current step and go back to pending. */

@@ -60,6 +60,7 @@ export interface StepRow {
   error: string | null;
   started_at: string | null;
   finished_at: string | null;
+  approval_id: string | null;
 }
 
 export interface TaskRow {
@@ -78,6 +79,7 @@ export interface TaskRow {
   lease_expires_at: string | null;
   reply: string | null;
   error: string | null;
+  paused_by: string | null;
   created_at: string;
   updated_at: string;
 }

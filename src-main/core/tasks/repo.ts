@@ -165,7 +165,7 @@ export class TaskStore {
   }
 
   /** Changes a task's state; the trigger refuses illegal moves, reported as IllegalTransitionError. */
-  setStatus(id: string, to: TaskStatus, extra: { reply?: string | null; error?: unknown; lease?: { owner: string | null; expires: string | null } } = {}): void {
+  setStatus(id: string, to: TaskStatus, extra: { reply?: string | null; error?: unknown; lease?: { owner: string | null; expires: string | null }; pausedBy?: string | null } = {}): void {
     const from = this.requireRow(id).status;
     const sets = ['status = @to', 'updated_at = @now'];
     const params: Record<string, unknown> = { id, to, now: new Date().toISOString() };
@@ -176,6 +176,10 @@ export class TaskStore {
     if (extra.error !== undefined) {
       sets.push('error = @error');
       params.error = extra.error === null ? null : json(extra.error);
+    }
+    if (extra.pausedBy !== undefined) {
+      sets.push('paused_by = @paused_by');
+      params.paused_by = extra.pausedBy;
     }
     if (extra.lease !== undefined) {
       sets.push('lease_owner = @owner', 'lease_expires_at = @expires');
@@ -190,7 +194,7 @@ export class TaskStore {
     }
   }
 
-  setStep(taskId: string, stepId: string, patch: Partial<Pick<StepRow, 'status' | 'attempts' | 'next_attempt_at' | 'resume_interrupted' | 'output' | 'error' | 'started_at' | 'finished_at' | 'depends_on' | 'activated'>>): void {
+  setStep(taskId: string, stepId: string, patch: Partial<Pick<StepRow, 'status' | 'attempts' | 'next_attempt_at' | 'resume_interrupted' | 'output' | 'error' | 'started_at' | 'finished_at' | 'depends_on' | 'activated' | 'approval_id'>>): void {
     const keys = Object.keys(patch) as (keyof typeof patch)[];
     if (keys.length === 0) return;
     const sets = keys.map((k) => `${k} = @${k}`).join(', ');
@@ -209,7 +213,7 @@ export class TaskStore {
     stmt(this.db, 'INSERT OR IGNORE INTO step_attempts (task_id, step_id, attempt, status, started_at) VALUES (?, ?, ?, ?, ?)').run(taskId, stepId, attempt, 'running', startedAt);
   }
 
-  finishAttempt(taskId: string, stepId: string, attempt: number, status: 'succeeded' | 'failed' | 'interrupted', toolCallId: string | null, error: unknown, finishedAt: string): void {
+  finishAttempt(taskId: string, stepId: string, attempt: number, status: 'succeeded' | 'failed' | 'interrupted' | 'waiting_approval', toolCallId: string | null, error: unknown, finishedAt: string): void {
     stmt(this.db, 'UPDATE step_attempts SET status = ?, tool_call_id = COALESCE(?, tool_call_id), error = ?, finished_at = ? WHERE task_id = ? AND step_id = ? AND attempt = ?').run(
       status,
       toolCallId,
@@ -242,6 +246,10 @@ export class TaskStore {
 
   running(): TaskRow[] {
     return stmt(this.db, "SELECT * FROM tasks WHERE status = 'running'").all() as TaskRow[];
+  }
+
+  withStatus(statuses: TaskStatus[]): TaskRow[] {
+    return stmt(this.db, `SELECT * FROM tasks WHERE status IN (${statuses.map(() => '?').join(', ')})`).all(...statuses) as TaskRow[];
   }
 }
 

@@ -68,12 +68,19 @@ export async function runStep(ctx: StepContext, task: TaskRow, step: StepRow, st
       traceId: task.trace_id,
       taskId: task.id,
       idempotencyKey: `${task.id}:${step.step_id}`,
-      actor: task.actor,
+      // A step the model added acts for the model, whoever started the task.
+      actor: step.parent_step ? 'llm' : task.actor,
       signal: ctx.signal,
       resumeInterrupted: step.resume_interrupted === 1,
       faultLabel: step.step_id,
+      stepId: step.step_id,
+      approvalId: step.approval_id,
     });
     callId = result.call_id;
+    if (result.status === 'waiting_approval') {
+      waitForApproval(ctx, task, step, attempt, result.approval_id ?? '');
+      return;
+    }
     if (result.status === 'succeeded') output = result.output;
     else failure = { kind: result.error?.kind ?? 'tool_error', message: result.error?.message ?? 'failed' };
   } catch (err) {
@@ -82,6 +89,14 @@ export async function runStep(ctx: StepContext, task: TaskRow, step: StepRow, st
   faultPoint('step.before_checkpoint', step.step_id);
   checkpoint(ctx, task, step, attempt, callId, failure, output);
   faultPoint('step.after_checkpoint', step.step_id);
+}
+
+/** The gate asked a person: the step waits (and with it the task) until the approval is decided. */
+function waitForApproval(ctx: StepContext, task: TaskRow, step: StepRow, attempt: number, approvalId: string): void {
+  ctx.audit.transaction(() => {
+    ctx.tasks.finishAttempt(task.id, step.step_id, attempt, 'waiting_approval', null, null, new Date(ctx.now()).toISOString());
+    ctx.tasks.setStep(task.id, step.step_id, { status: 'waiting_approval', approval_id: approvalId, resume_interrupted: 0 });
+  });
 }
 
 /** One transaction: the step's outcome, its attempt row, and what happens next. */

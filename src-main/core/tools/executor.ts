@@ -24,6 +24,9 @@ export interface ExecuteRequest {
   resumeInterrupted?: boolean;
   /** Names this call in crash points (JARVIS_FAULT=tool.returned:<label>); the task engine passes the step id. */
   faultLabel?: string;
+  stepId?: string | null;
+  /** An approval given for exactly this call. */
+  approvalId?: string | null;
 }
 
 interface StoredCall {
@@ -109,7 +112,12 @@ export class Executor {
     }
     const id = reuse?.id ?? callId;
 
-    const gate: GateDecision = this.gate.evaluate({ tool, input: parsed.data, actor: req.actor, traceId: req.traceId, taskId: req.taskId ?? null });
+    const gateRequest = { tool, input: parsed.data, actor: req.actor, traceId: req.traceId, taskId: req.taskId ?? null, stepId: req.stepId ?? null, approvalId: req.approvalId ?? null };
+    const gate: GateDecision = this.gate.evaluate(gateRequest, 'run');
+    if (gate.decision === 'require_approval' && gate.approvalId) {
+      // Not run and not failed: it waits for a person (the gate recorded gate.required and the approval).
+      return { call_id: callId, tool: tool.name, status: 'waiting_approval', approval_id: gate.approvalId, duration_ms: Date.now() - started, replayed: false };
+    }
     if (gate.decision !== 'allow') {
       return reject({ kind: 'gate_denied', message: `Not run: ${gate.reason}.`, details: { decision: gate.decision, cell: gate.cell } });
     }
@@ -157,6 +165,7 @@ export class Executor {
       outcome = { ok: false, error: err instanceof ToolRunError ? { kind: err.kind, message: err.message, details: err.details } : { kind: 'tool_error', message: (err as Error).message } };
     }
 
+    this.gate.observe?.(gateRequest, outcome.ok ? 'succeeded' : 'failed');
     const duration = Date.now() - started;
     this.audit.transaction(() => {
       stmt(this.db, 'UPDATE tool_calls SET status = ?, output = ?, error = ?, finished_at = ? WHERE id = ?')
@@ -199,7 +208,7 @@ export class Executor {
         const timeout = AbortSignal.timeout(this.options.timeoutMs);
         const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
         return await Promise.race([
-          Promise.resolve(runner.run(input, { traceId: req.traceId, signal, idempotencyKey: req.idempotencyKey ?? null })),
+          Promise.resolve(runner.run(input, { traceId: req.traceId, signal, idempotencyKey: req.idempotencyKey ?? null, actor: req.actor })),
           new Promise((_, reject) => {
             const fail = () => reject(new ToolRunError(timeout.aborted ? 'timeout' : 'aborted', timeout.aborted ? `"${tool.name}" did not finish within ${this.options.timeoutMs} ms.` : 'The call was cancelled.'));
             if (signal.aborted) fail();

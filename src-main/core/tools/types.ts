@@ -24,6 +24,8 @@ export interface ToolRunContext {
   signal: AbortSignal;
   /** Stable across retries of the same step, so an idempotent tool can recognise a repeat. */
   idempotencyKey: string | null;
+  /** Who asked, e.g. "person:owner", "schedule", "llm" — control tools check it. */
+  actor: string;
 }
 
 /** A built-in tool's code: trusted, runs inline in the main process. */
@@ -52,4 +54,6 @@ export interface ToolDefinition {
   manifestPath?: string;
   /** sha256 of the manifest and entry file, so an edit after review needs a new review. */
   digest?: string;
+  /** The dry-run preview: what the call would do, without doing it. */
+  preview?: (input: unknown) => Record<string, unknown>;
 }

@@ -54,5 +54,6 @@ export function daemonTools(): ToolDefinition[] {
     },
     source: 'builtin',
     review: 'none',
+    preview: (input: unknown) => ({ capability: c.cap, via: 'daemon', ...(input as Record<string, unknown>), ...(c.cap === 'file_move' ? { overwrite: (input as { overwrite?: boolean }).overwrite ?? false } : {}) }),
   }));
 }

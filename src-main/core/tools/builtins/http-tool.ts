@@ -1,7 +1,7 @@
 // http_request as a tool: the guarded HTTP client with the person's allow-list, its refusals reported as permission errors.
 import { ToolRunError } from '../executor';
 import type { ToolDefinition } from '../types';
-import { HTTP_REQUEST_DEFAULTS, httpRequest, HttpRequestFailed, HttpRequestInput, HttpRequestOutput, HttpRequestRefused } from './http-request';
+import { HTTP_REQUEST_DEFAULTS, httpRequest, HttpRequestFailed, HttpRequestInput, HttpRequestOutput, httpRequestPreview, HttpRequestRefused } from './http-request';
 
 export function httpRequestTool(allowlist: readonly string[]): ToolDefinition {
   return {
@@ -29,5 +29,6 @@ export function httpRequestTool(allowlist: readonly string[]): ToolDefinition {
     },
     source: 'builtin',
     review: 'none',
+    preview: (input) => ({ ...httpRequestPreview(HttpRequestInput.parse(input)) }),
   };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { NO_PERMISSIONS, type ToolDefinition } from '../types';
 import { daemonTools } from './daemon';
+import { safetyTools, type SafetyControl } from './safety-tools';
 import { httpRequestTool } from './http-tool';
 import { taskTools, type TaskControl } from './tasks';
 import { timerTool, type TimerControl } from './timer';
@@ -10,6 +11,7 @@ export interface BuiltinDeps {
   httpAllowlist: readonly string[];
   tasks: TaskControl;
   timers: TimerControl;
+  safety: SafetyControl;
 }
 
 const echo: ToolDefinition = {
@@ -41,5 +43,5 @@ const noop: ToolDefinition = {
 };
 
 export function builtinTools(deps: BuiltinDeps): ToolDefinition[] {
-  return [echo, noop, httpRequestTool(deps.httpAllowlist), timerTool(deps.timers), ...taskTools(deps.tasks), ...daemonTools()];
+  return [echo, noop, httpRequestTool(deps.httpAllowlist), timerTool(deps.timers), ...taskTools(deps.tasks), ...daemonTools(), ...safetyTools(deps.safety)];
 }

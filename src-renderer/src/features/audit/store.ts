@@ -118,6 +118,7 @@ export function createAuditStore(cap = AUDIT_CAP) {
           // Replies and task progress belong to the goal and task views, not the audit list.
           case 'response':
           case 'task':
+          case 'approval':
             break;
           case 'error':
             streamError = message.error.message;
