@@ -4,25 +4,14 @@ import Database from 'better-sqlite3';
 import { openCore } from '../../../src-main/core';
 import { createAgent } from '../../../src-main/core/agent';
 import { loadSettings } from '../../../src-main/core/config';
-import { loadMigrations } from '../../../src-main/core/db';
+import { rawTwin, insertSql, type Rec } from '../raw-twin';
 import { nsToUs, percentile, row, type BenchContext, type BenchEntry, type BenchRow } from '../harness';
 
 const N = Number(process.env.BENCH_PIPELINE_N ?? 500);
 const WARMUP = 20;
 
-type Rec = Record<string, unknown>;
 
-/** A fresh file with the same schema and the same connection settings as the store. */
-function rawTwin(file: string): Database.Database {
-  const raw = new Database(file);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('foreign_keys = ON');
-  raw.pragma('synchronous = FULL');
-  for (const m of loadMigrations()) raw.exec(m.sql);
-  return raw;
-}
 
-const insertSql = (table: string, row: Rec) => `INSERT INTO ${table} (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => `@${k}`).join(', ')})`;
 
 const ROUNDS = 5;
 

@@ -1,28 +1,17 @@
 // Task engine benches: durable noop steps/s against the same SQLite writes done bare, and start-up recovery of 1,000 interrupted tasks.
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { openCore, type Core } from '../../../src-main/core';
 import { createAgent } from '../../../src-main/core/agent';
 import { loadSettings } from '../../../src-main/core/config';
-import { loadMigrations } from '../../../src-main/core/db';
 import { recoverTasks } from '../../../src-main/core/tasks/recovery';
+import { rawTwin, insertSql, type Rec } from '../raw-twin';
 import { median, row, timeMs, type BenchContext, type BenchEntry, type BenchRow } from '../harness';
 
 const STEPS = 10;
 const TASKS = Number(process.env.BENCH_TASKS_N ?? 40);
 const RECOVER_N = Number(process.env.BENCH_RECOVER_N ?? 1000);
 
-type Rec = Record<string, unknown>;
-const insertSql = (table: string, r: Rec) => `INSERT INTO ${table} (${Object.keys(r).join(', ')}) VALUES (${Object.keys(r).map((k) => `@${k}`).join(', ')})`;
 
-function rawTwin(file: string): Database.Database {
-  const raw = new Database(file);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('foreign_keys = ON');
-  raw.pragma('synchronous = FULL');
-  for (const m of loadMigrations()) raw.exec(m.sql);
-  return raw;
-}
 
 const boot = (ctx: BenchContext, name: string): Core => openCore(loadSettings({ env: { JARVIS_HOME: ctx.tempDir(name) } }), { heartbeat: false });
 
