@@ -1,6 +1,6 @@
 // Pipeline bench: fast-lane events ("ping" → noop tool) end to end, beside bare SQLite writing the same rows with the same commits.
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { openCore } from '../../../src-main/core';
 import { createAgent } from '../../../src-main/core/agent';
 import { loadSettings } from '../../../src-main/core/config';
