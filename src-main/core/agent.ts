@@ -81,7 +81,7 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
   const progressListeners = new Set<(p: TaskProgress) => void>();
   const notify = (text: string, traceId: string) => void responder.send({ eventId: null, traceId, channel: 'ui', text });
   const timers = new TimerService(db, audit, (t) => notify(`Timer done: ${t.label}.`, t.trace_id));
-  const safety = new Safety({ db, audit, notify, ...(options.now ? { now: options.now } : {}) });
+  const safety = new Safety({ db, audit, notify, burstPerMinute: settings.anomalyBurstPerMinute, ...(options.now ? { now: options.now } : {}) });
   let gate: Gate = options.gate ?? safety.gate;
   // Late-bound: the task tools need the engine, which needs the registry those tools are part of.
   const late: { engine?: TaskEngine } = {};

@@ -25,6 +25,8 @@ const SettingsSchema = z.strictObject({
   ignorePatterns: z.array(z.string().min(1).refine(isRegex, 'must be a valid regular expression')),
   /** Longest a single tool call may run before it is stopped. */
   toolTimeoutMs: z.number().int().min(100).max(3_600_000),
+  /** Calls of one tool from one source within a minute that count as a burst (if also 10× its usual rate). */
+  anomalyBurstPerMinute: z.number().int().min(10).max(1_000_000),
 });
 
 function isRegex(source: string): boolean {
@@ -48,6 +50,7 @@ const DEFAULTS: z.infer<typeof SettingsSchema> = {
   mutedSources: [],
   ignorePatterns: [],
   toolTimeoutMs: 30_000,
+  anomalyBurstPerMinute: 120,
 };
 
 const ENV_KEYS: Record<keyof typeof DEFAULTS, string> = {
@@ -61,6 +64,7 @@ const ENV_KEYS: Record<keyof typeof DEFAULTS, string> = {
   mutedSources: 'JARVIS_MUTED_SOURCES',
   ignorePatterns: 'JARVIS_IGNORE_PATTERNS',
   toolTimeoutMs: 'JARVIS_TOOL_TIMEOUT_MS',
+  anomalyBurstPerMinute: 'JARVIS_ANOMALY_BURST_PER_MINUTE',
 };
 
 /** A setting that cannot be used; the message names the key, the value and what is allowed. */

@@ -29,16 +29,18 @@ export interface SafetyGateDeps {
   onApprovalCreated(approval: Approval): void;
   onAnomaly(finding: AnomalyFinding): void;
   homeDir?: string;
+  burstPerMinute?: number;
 }
 
 export class SafetyGate implements Gate {
-  private readonly anomaly = new AnomalyGuard();
+  private readonly anomaly: AnomalyGuard;
   private limiter: RateLimiter;
   private limiterRules: unknown;
   private readonly home: string;
 
   constructor(private readonly d: SafetyGateDeps) {
     this.home = d.homeDir ?? os.homedir();
+    this.anomaly = new AnomalyGuard(d.burstPerMinute ? { minBurstPerMinute: d.burstPerMinute } : {});
     this.limiterRules = d.controls.policy().rate_limits;
     this.limiter = new RateLimiter(d.controls.policy().rate_limits);
   }
@@ -52,8 +54,12 @@ export class SafetyGate implements Gate {
     return this.limiter;
   }
 
+  private hosts: Set<string> | null = null;
+
+  /** Hosts http_request has reached; read once, then kept in step with observe(). */
   private knownHosts(): Set<string> {
-    return new Set((stmt(this.d.db, 'SELECT host FROM known_hosts').all() as { host: string }[]).map((r) => r.host));
+    this.hosts ??= new Set((stmt(this.d.db, 'SELECT host FROM known_hosts').all() as { host: string }[]).map((r) => r.host));
+    return this.hosts;
   }
 
   evaluate(req: GateRequest, mode: 'plan' | 'run' = 'run'): GateDecision {
@@ -138,6 +144,8 @@ export class SafetyGate implements Gate {
     if (outcome !== 'succeeded' || req.tool.name !== 'http_request') return;
     const url = (req.input as { url?: unknown } | null)?.url;
     if (typeof url !== 'string' || !URL.canParse(url)) return;
-    stmt(this.d.db, 'INSERT OR IGNORE INTO known_hosts (host, first_seen) VALUES (?, ?)').run(new URL(url).host.toLowerCase(), new Date(this.d.now()).toISOString());
+    const host = new URL(url).host.toLowerCase();
+    stmt(this.d.db, 'INSERT OR IGNORE INTO known_hosts (host, first_seen) VALUES (?, ?)').run(host, new Date(this.d.now()).toISOString());
+    this.knownHosts().add(host);
   }
 }

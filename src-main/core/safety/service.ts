@@ -22,6 +22,7 @@ export interface SafetyDeps {
   audit: AuditLog;
   now?: () => number;
   notify(text: string, traceId: string): void;
+  burstPerMinute?: number;
 }
 
 export class Safety {
@@ -50,6 +51,7 @@ export class Safety {
       criticalEntities: () => new Set<string>(),
       onApprovalCreated: (a) => this.emit(a),
       onAnomaly: (f) => this.anomaly(f),
+      ...(d.burstPerMinute ? { burstPerMinute: d.burstPerMinute } : {}),
     });
   }
 
