@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { checkpointDir, databasePath, openCore } from './core';
 import { TokenStore } from './core/safety/tokens';
+import { DaemonClient, loadAppIdentity } from './core/integrations/daemon';
 import { ROLES } from './api/contract/safety';
 import { AuditLog, CheckpointStore, exportTrace, verifyChain } from './core/audit';
 import { ConfigError, loadSettings } from './core/config';
@@ -16,6 +17,8 @@ const USAGE = `Usage:
   jarvis audit verify [--json]          check the audit chain; exit 0 if intact, 1 if broken
   jarvis audit export --trace <id>      print one trace as JSON lines, with the chain's verification
   jarvis goal "<goal>"                  plan a goal, print the plan, run it and print the reply
+  jarvis daemon pair <ws-url> <code>    pair with the privileged daemon (run \`jarvis-daemon pair\` on its host for the code)
+  jarvis daemon status                  the daemon link: url, id, connected
   jarvis token create --role <role> [--name <name>]
                                         make an API token (viewer, member or owner); it is printed once
 
@@ -82,6 +85,27 @@ async function run(argv: string[]): Promise<number> {
       const text = [sub, ...rest].filter((s) => s !== undefined).join(' ').trim();
       if (!text) throw new UsageError('"jarvis goal" needs the goal as text, e.g. jarvis goal "echo hello".');
       return runGoal(loadSettings(), text);
+    }
+    case 'daemon': {
+      const core = openCore(loadSettings(), { heartbeat: false });
+      const client = new DaemonClient(core.db, core.audit, loadAppIdentity(core.settings.home));
+      try {
+        if (sub === 'pair') {
+          const [url, code] = rest;
+          if (!url || !code || !/^wss?:\/\//.test(url)) throw new UsageError('"jarvis daemon pair" needs the daemon\'s ws:// URL and the one-time code it printed.');
+          const link = await client.pair(url, code);
+          console.log(`Paired with daemon ${link.daemon_id} at ${link.url}. Its key is pinned; a different key later is refused.`);
+          return 0;
+        }
+        if (sub === 'status') {
+          console.log(JSON.stringify(client.state(), null, 2));
+          return 0;
+        }
+        throw new UsageError(sub === undefined ? '"jarvis daemon" needs a subcommand: pair or status.' : `Unknown daemon subcommand "${sub}": use pair or status.`);
+      } finally {
+        client.close();
+        core.close();
+      }
     }
     case 'token': {
       if (sub !== 'create') throw new UsageError(sub === undefined ? '"jarvis token" needs a subcommand: create.' : `Unknown token subcommand "${sub}": use create.`);

@@ -6,7 +6,9 @@ import type { LlmPort } from './llm/port';
 import { INTENTS, Pipeline, renderTemplate, Responder, Router, type Outcome } from './pipeline';
 import { TaskEngine, TaskStore, type TaskFinished } from './tasks';
 import { TimerService } from './timers';
+import { capabilityRisk, DaemonClient, daemonWillConfirm, loadAppIdentity, readCapabilities } from './integrations/daemon';
 import { Safety } from './safety';
+import { resourcePath } from './util/resources';
 import { builtinTools, Executor, ToolRegistry, type Gate, type ToolDefinition } from './tools';
 import { roleOfActor } from './tools/builtins/safety-tools';
 import { WorkflowStore } from './workflows/store';
@@ -24,6 +26,7 @@ export interface Agent {
   responder: Responder;
   pipeline: Pipeline;
   safety: Safety;
+  daemon: DaemonClient;
   /** Ingests an event and runs it to its reply in the background; `done` settles with the outcome. */
   submit(input: { channel: PostEvent['channel'] | 'schedule' | 'rule' | 'mqtt' | 'ha' | 'mcp'; payload: unknown; dedupeKey?: string | undefined; threadId?: string | undefined; parentEventId?: string | undefined; actor?: string | undefined }):
     | { deduped: true; event_id: string; trace_id: string; original_trace_id: string; done: Promise<null> }
@@ -81,7 +84,20 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
   const progressListeners = new Set<(p: TaskProgress) => void>();
   const notify = (text: string, traceId: string) => void responder.send({ eventId: null, traceId, channel: 'ui', text });
   const timers = new TimerService(db, audit, (t) => notify(`Timer done: ${t.label}.`, t.trace_id));
-  const safety = new Safety({ db, audit, notify, burstPerMinute: settings.anomalyBurstPerMinute, ...(options.now ? { now: options.now } : {}) });
+  const capabilities = readCapabilities(resourcePath('capabilities.json'));
+  const daemon = new DaemonClient(db, audit, loadAppIdentity(settings.home));
+  const safety = new Safety({
+    db,
+    audit,
+    notify,
+    burstPerMinute: settings.anomalyBurstPerMinute,
+    daemonConfirms: (cap, risk) => daemonWillConfirm(capabilities, cap, risk),
+    onKillSwitch: (on) => {
+      // The daemon refuses every token minted before the switch, even one already on its way.
+      if (on && daemon.link()) daemon.kill().catch((err: Error) => audit.append({ type: 'daemon.kill_not_delivered', actor: 'system', subject: 'daemon', payload: { message: err.message } }));
+    },
+    ...(options.now ? { now: options.now } : {}),
+  });
   let gate: Gate = options.gate ?? safety.gate;
   // Late-bound: the task tools need the engine, which needs the registry those tools are part of.
   const late: { engine?: TaskEngine } = {};
@@ -100,6 +116,8 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
           return { task_id: id, status: after.status, previous };
         },
       },
+      daemon: { paired: () => daemon.link() !== undefined, command: (cap, args, meta) => daemon.command(cap, args, meta) },
+      capabilityRisk: (cap) => capabilityRisk(capabilities, cap),
       safety: {
         setAutonomy: (level, actor) => {
           const previous = safety.controls.autonomy();
@@ -171,6 +189,7 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
     responder,
     pipeline,
     safety,
+    daemon,
     submit(input) {
       const ingested = pipeline.ingest(input);
       if (ingested.deduped) return { deduped: true, event_id: ingested.original.id, trace_id: ingested.traceId, original_trace_id: ingested.original.trace_id, done: Promise.resolve(null) };
@@ -190,6 +209,7 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
     },
     async stop() {
       clearInterval(sweeper);
+      daemon.close();
       timers.stop();
       await engine.stop();
     },

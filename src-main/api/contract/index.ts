@@ -26,6 +26,7 @@ export const API_PATHS = {
   approvals: '/v1/approvals',
   grants: '/v1/grants',
   controls: '/v1/controls',
+  integrations: '/v1/integrations',
 } as const;
 
 /** Default loopback port of the API (JARVIS_PORT overrides it). */

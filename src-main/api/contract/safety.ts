@@ -69,3 +69,14 @@ export const Controls = z.object({
   paused_sources: z.array(z.string()),
 });
 export type Controls = z.infer<typeof Controls>;
+
+export const DaemonIntegration = z.object({
+  paired: z.boolean(),
+  connected: z.boolean(),
+  url: z.string().nullable(),
+  daemon_id: z.string().nullable(),
+  app_fingerprint: z.string(),
+  last_error: z.string().nullable(),
+});
+export const Integrations = z.object({ daemon: DaemonIntegration });
+export type Integrations = z.infer<typeof Integrations>;

@@ -1,6 +1,6 @@
 // Safety routes: approvals and grants, autonomy, the kill switch, policy rules, paused sources.
 import { ApprovalStateError, ForbiddenError } from '../../core/safety';
-import { API_PATHS, ApprovalListQuery, ApproveRequest, AutonomyRequest, KillSwitchRequest } from '../contract';
+import { API_PATHS, ApprovalListQuery, ApproveRequest, AutonomyRequest, KillSwitchRequest, type Integrations } from '../contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { queryOf, type Route, type RouteContext } from './types';
 
@@ -78,6 +78,7 @@ export const SAFETY_ROUTES: readonly Route[] = [
   { method: 'POST', path: `${API_PATHS.approvals}/:id/deny`, handle: deny },
   { method: 'GET', path: API_PATHS.grants, handle: (ctx) => sendJson(ctx.res, 200, { grants: ctx.agent.safety.grants.list() }) },
   { method: 'DELETE', path: `${API_PATHS.grants}/:id`, handle: revokeGrant },
+  { method: 'GET', path: API_PATHS.integrations, handle: (ctx) => sendJson(ctx.res, 200, { daemon: ctx.agent.daemon.state() } satisfies Integrations) },
   { method: 'GET', path: API_PATHS.controls, handle: (ctx) => sendJson(ctx.res, 200, ctx.agent.safety.controls.view()) },
   { method: 'POST', path: `${API_PATHS.controls}/autonomy`, role: 'owner', handle: setAutonomy },
   { method: 'POST', path: `${API_PATHS.controls}/kill-switch`, role: 'owner', handle: killSwitch },

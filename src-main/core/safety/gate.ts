@@ -7,7 +7,7 @@ import type { Gate, GateDecision, GateRequest } from '../tools/gate';
 import type { ApprovalStore } from './approvals';
 import type { ControlStore } from './controls';
 import type { GrantStore } from './grant-store';
-import { AnomalyGuard, checkRules, classifyRisk, findGrant, gateCell, RateLimiter, type AnomalyFinding } from './policy';
+import { AnomalyGuard, checkRules, classifyRisk, findGrant, gateCell, RateLimiter, riskRank, type AnomalyFinding, type Risk } from './policy';
 import type { Approval } from '../../api/contract/safety';
 
 /** Who asked, in the words approvals show: a person, a schedule, a rule or the language model. */
@@ -30,6 +30,7 @@ export interface SafetyGateDeps {
   onAnomaly(finding: AnomalyFinding): void;
   homeDir?: string;
   burstPerMinute?: number;
+  daemonConfirms?(cap: string, risk: Risk): boolean;
 }
 
 export class SafetyGate implements Gate {
@@ -115,6 +116,13 @@ export class SafetyGate implements Gate {
       case 'require_approval': {
         const grant = findGrant(this.d.grants.active(), { tool: tool.name, input, risk, now });
         if (grant) return allow(`covered by grant ${grant.id}`, `grant:${grant.id}`);
+        // Asking twice for one action annoys people: below high risk, the daemon's own dialog may stand as
+        // the approval. High and critical need both the app's approval and the daemon's dialog.
+        const cap = tool.name.startsWith('daemon.') ? tool.name.slice('daemon.'.length) : null;
+        if (cap && riskRank(risk) < riskRank('high') && this.d.daemonConfirms?.(cap, risk)) {
+          if (run) this.d.audit.append({ ...base, type: 'gate.delegated_to_daemon', payload: { tool: tool.name, risk, cell, actor: req.actor, task_id: req.taskId, step_id: req.stepId ?? null } });
+          return allow(`${cell}: the daemon's own dialog asks the person`, 'daemon_dialog');
+        }
         if (!run) return { decision: 'require_approval', reason: `${cell} needs a person's approval`, cell, risk };
         const approval = this.d.approvals.create({
           traceId: req.traceId,

@@ -23,6 +23,9 @@ export interface SafetyDeps {
   now?: () => number;
   notify(text: string, traceId: string): void;
   burstPerMinute?: number;
+  /** Whether the daemon's own dialog will confirm this daemon capability at this risk. */
+  daemonConfirms?(cap: string, risk: Risk): boolean;
+  onKillSwitch?(on: boolean): void;
 }
 
 export class Safety {
@@ -52,6 +55,7 @@ export class Safety {
       onApprovalCreated: (a) => this.emit(a),
       onAnomaly: (f) => this.anomaly(f),
       ...(d.burstPerMinute ? { burstPerMinute: d.burstPerMinute } : {}),
+      ...(d.daemonConfirms ? { daemonConfirms: d.daemonConfirms } : {}),
     });
   }
 
@@ -136,6 +140,7 @@ export class Safety {
     this.controls.setKillSwitch(on, by);
     if (on) this.engine?.haltAll();
     else this.engine?.releaseHalted();
+    this.d.onKillSwitch?.(on);
   }
 
   revokeGrant(id: string, by: string): boolean {

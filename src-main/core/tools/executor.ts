@@ -157,7 +157,7 @@ export class Executor {
 
     let outcome: { ok: true; output: unknown } | { ok: false; error: Failure };
     try {
-      const raw = await this.run(tool, parsed.data, req);
+      const raw = await this.run(tool, parsed.data, req, { cell: gate.cell, risk: gate.risk ?? tool.risk });
       if (req.faultLabel) faultPoint('tool.returned', req.faultLabel);
       const out = tool.output.safeParse(raw);
       outcome = out.success ? { ok: true, output: out.data } : { ok: false, error: { kind: 'invalid_output', message: `"${tool.name}" returned output that does not match its schema: ${describeZod(out.error)}.` } };
@@ -201,14 +201,14 @@ export class Executor {
     }
   }
 
-  private async run(tool: ToolDefinition, input: unknown, req: ExecuteRequest): Promise<unknown> {
+  private async run(tool: ToolDefinition, input: unknown, req: ExecuteRequest, gate: { cell: string; risk: ToolDefinition['risk'] }): Promise<unknown> {
     const runner = tool.runner;
     switch (runner.kind) {
       case 'inline': {
         const timeout = AbortSignal.timeout(this.options.timeoutMs);
         const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
         return await Promise.race([
-          Promise.resolve(runner.run(input, { traceId: req.traceId, signal, idempotencyKey: req.idempotencyKey ?? null, actor: req.actor })),
+          Promise.resolve(runner.run(input, { traceId: req.traceId, signal, idempotencyKey: req.idempotencyKey ?? null, actor: req.actor, gate })),
           new Promise((_, reject) => {
             const fail = () => reject(new ToolRunError(timeout.aborted ? 'timeout' : 'aborted', timeout.aborted ? `"${tool.name}" did not finish within ${this.options.timeoutMs} ms.` : 'The call was cancelled.'));
             if (signal.aborted) fail();

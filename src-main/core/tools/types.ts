@@ -26,6 +26,8 @@ export interface ToolRunContext {
   idempotencyKey: string | null;
   /** Who asked, e.g. "person:owner", "schedule", "llm" — control tools check it. */
   actor: string;
+  /** What the gate decided: the cell that allowed the call and the risk it assessed (passed on to the daemon). */
+  gate?: { cell: string; risk: Risk };
 }
 
 /** A built-in tool's code: trusted, runs inline in the main process. */

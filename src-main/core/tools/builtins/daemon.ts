@@ -1,55 +1,54 @@
-// daemon.<capability>: desktop actions that only the privileged daemon may carry out; until one is paired they report so.
+// daemon.<capability>: desktop actions only the privileged daemon carries out, each as a signed single-use command.
 import { z } from 'zod';
+import { CAPABILITY_ARGS, type CapabilityId, type Risk as ProtocolRisk } from '../../../../src-daemon/protocol';
 import { ToolRunError } from '../executor';
 import { NO_PERMISSIONS, type Risk, type ToolDefinition } from '../types';
+
+/** What the tools need from the daemon client; null when no daemon is paired. */
+export interface DaemonPort {
+  paired(): boolean;
+  command(cap: CapabilityId, args: Record<string, unknown>, meta: { risk: ProtocolRisk; approval: string; trace: string }): Promise<Record<string, unknown>>;
+}
 
 const NOT_PAIRED = 'the Jarvis daemon is not paired, so desktop actions cannot run. Pair one with `jarvis daemon pair <url> <code>`.';
 
 interface Capability {
-  cap: string;
+  cap: Exclude<CapabilityId, 'noop'>;
   description: string;
-  input: z.ZodType;
   output: z.ZodType;
-  risk: Risk;
-  idempotent: boolean;
+  /** Used when capabilities.json does not list the capability. */
+  fallbackRisk: Risk;
 }
 
 const CAPABILITIES: readonly Capability[] = [
-  { cap: 'open_app', description: 'Opens an allow-listed application.', input: z.strictObject({ app: z.string().min(1).max(64) }), output: z.object({ pid: z.number().optional() }), risk: 'medium', idempotent: false },
-  { cap: 'screenshot', description: 'Saves a PNG of the whole screen.', input: z.strictObject({}), output: z.object({ path: z.string() }), risk: 'medium', idempotent: false },
-  {
-    cap: 'file_move',
-    description: 'Moves a file between allowed folders.',
-    input: z.strictObject({ from: z.string().min(1), to: z.string().min(1), overwrite: z.boolean().optional() }),
-    output: z.object({ from: z.string(), to: z.string() }),
-    risk: 'medium',
-    idempotent: false,
-  },
-  {
-    cap: 'run_script',
-    description: 'Runs a pinned, allow-listed script.',
-    input: z.strictObject({ script_id: z.string().min(1), args: z.array(z.string()).default([]) }),
-    output: z.object({ exit_code: z.number(), stdout: z.string() }),
-    risk: 'high',
-    idempotent: false,
-  },
+  { cap: 'open_app', description: 'Opens an allow-listed application.', output: z.looseObject({ pid: z.number().optional() }), fallbackRisk: 'medium' },
+  { cap: 'screenshot', description: 'Saves a PNG of the whole screen.', output: z.looseObject({ path: z.string() }), fallbackRisk: 'medium' },
+  { cap: 'file_move', description: 'Moves a file between allowed folders.', output: z.looseObject({ from: z.string(), to: z.string() }), fallbackRisk: 'medium' },
+  { cap: 'run_script', description: 'Runs a pinned, allow-listed script.', output: z.looseObject({ exit_code: z.number() }), fallbackRisk: 'high' },
 ];
 
-export function daemonTools(): ToolDefinition[] {
+export function daemonTools(daemon: DaemonPort | null, riskOf: (cap: string) => Risk | null = () => null): ToolDefinition[] {
   return CAPABILITIES.map((c) => ({
     name: `daemon.${c.cap}`,
-    version: '0.1.0',
+    version: '1.0.0',
     description: c.description,
-    input: c.input,
+    input: CAPABILITY_ARGS[c.cap],
     output: c.output,
     // The main process itself touches nothing: the daemon does, under its own whitelist and dialog.
     permissions: NO_PERMISSIONS,
-    risk: c.risk,
-    idempotent: c.idempotent,
+    risk: riskOf(c.cap) ?? c.fallbackRisk,
+    idempotent: false,
     runner: {
       kind: 'inline',
-      run: () => {
-        throw new ToolRunError('not_available', `Not run: ${NOT_PAIRED}`);
+      run: async (input, ctx) => {
+        if (!daemon?.paired()) throw new ToolRunError('not_available', `Not run: ${NOT_PAIRED}`);
+        try {
+          return await daemon.command(c.cap, input as Record<string, unknown>, { risk: ctx.gate?.risk ?? 'critical', approval: ctx.gate?.cell ?? 'unknown', trace: ctx.traceId });
+        } catch (err) {
+          const code = (err as { code?: string }).code ?? 'capability_failed';
+          const kind = code === 'unavailable' ? 'not_available' : code === 'denied_by_person' || code === 'confirm_timeout' || code === 'no_display' ? 'gate_denied' : 'tool_error';
+          throw new ToolRunError(kind, `The daemon did not ${c.cap.replace('_', ' ')}: ${(err as Error).message}`, { code });
+        }
       },
     },
     source: 'builtin',

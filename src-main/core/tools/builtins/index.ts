@@ -1,7 +1,7 @@
 // Built-in tools: trusted code that runs inline, declared with the same fields a manifest has.
 import { z } from 'zod';
-import { NO_PERMISSIONS, type ToolDefinition } from '../types';
-import { daemonTools } from './daemon';
+import { NO_PERMISSIONS, type Risk, type ToolDefinition } from '../types';
+import { daemonTools, type DaemonPort } from './daemon';
 import { safetyTools, type SafetyControl } from './safety-tools';
 import { httpRequestTool } from './http-tool';
 import { taskTools, type TaskControl } from './tasks';
@@ -12,6 +12,9 @@ export interface BuiltinDeps {
   tasks: TaskControl;
   timers: TimerControl;
   safety: SafetyControl;
+  daemon: DaemonPort | null;
+  /** A capability's risk from capabilities.json. */
+  capabilityRisk: (cap: string) => Risk | null;
 }
 
 const echo: ToolDefinition = {
@@ -43,5 +46,5 @@ const noop: ToolDefinition = {
 };
 
 export function builtinTools(deps: BuiltinDeps): ToolDefinition[] {
-  return [echo, noop, httpRequestTool(deps.httpAllowlist), timerTool(deps.timers), ...taskTools(deps.tasks), ...daemonTools(), ...safetyTools(deps.safety)];
+  return [echo, noop, httpRequestTool(deps.httpAllowlist), timerTool(deps.timers), ...taskTools(deps.tasks), ...daemonTools(deps.daemon, deps.capabilityRisk), ...safetyTools(deps.safety)];
 }

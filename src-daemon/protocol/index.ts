@@ -1,0 +1,3 @@
+// The daemon's published wire protocol: the only part of src-daemon the app may import.
+export * from './messages';
+export * from './capabilities';
