@@ -4,7 +4,11 @@ const fs = require('node:fs');
 
 /** package name -> a binary that proves it is installed */
 const PACKAGES = {
-  chromium: 'chromium',
+  chromium: 'chromium', // the dashboard's end-to-end tests (Playwright drives it)
+  xvfb: 'Xvfb', // a real X display for the daemon's dialogs, apps and screenshots
+  zenity: 'zenity', // the daemon's native confirmation dialog on Linux
+  xdotool: 'xdotool', // answers those dialogs in tests
+  imagemagick: 'import', // the daemon's X11 screenshot
 };
 
 const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
