@@ -1,0 +1,25 @@
+// What every capability runner receives, and the lookup of its own whitelist entry.
+import type { CapabilitiesFile, CapabilityId } from '../protocol';
+import { CapabilityRefused } from './errors';
+
+export interface CapabilityContext {
+  /** The loaded whitelist's capabilities (see loadCapabilities). */
+  config: CapabilitiesFile['capabilities'];
+  platform: NodeJS.Platform;
+  /** The daemon's environment: HOME, PATH and the display variables come from here, never from the request. */
+  env: NodeJS.ProcessEnv;
+  /** Aborted when the daemon stops or the command is cancelled; running processes are killed. */
+  signal: AbortSignal;
+}
+
+type Entries = CapabilitiesFile['capabilities'];
+
+/** The capability's whitelist entry; a capability absent from capabilities.json is refused, never run with defaults. */
+export function entryOf<K extends CapabilityId>(ctx: CapabilityContext, id: K): NonNullable<Entries[K]> {
+  const entry = ctx.config[id];
+  if (entry === undefined) {
+    const listed = Object.keys(ctx.config).join(', ') || 'none';
+    throw new CapabilityRefused('not_whitelisted', `"${id}" is not listed in capabilities.json, so it cannot run. Listed: ${listed}.`);
+  }
+  return entry as NonNullable<Entries[K]>;
+}
