@@ -1,6 +1,6 @@
 // Durable tasks and workflows: list, inspect, cancel/pause/resume, decide ambiguous steps; define and run workflows.
 import { TaskStateError, UnknownTaskError } from '../../core/tasks';
-import { WorkflowInvalidError, WorkflowNameTakenError, type StoredWorkflow } from '../../core/workflows/store';
+import { WorkflowInvalidError, WorkflowNameTakenError } from '../../core/workflows/store';
 import { AmbiguousDecision, API_PATHS, TaskListQuery } from '../contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { MAX_WAIT_MS, waitAtMost } from './events';
@@ -38,8 +38,6 @@ async function decide(ctx: RouteContext): Promise<void> {
   sendJson(ctx.res, 200, taskErrors(() => ctx.agent.engine.decide(ctx.params.id ?? '', ctx.params.step_id ?? '', body.decision, who(ctx))));
 }
 
-const summary = (wf: StoredWorkflow) => wf;
-
 function workflowErrors<T>(fn: () => T): T {
   try {
     return fn();
@@ -52,20 +50,20 @@ function workflowErrors<T>(fn: () => T): T {
 
 async function createWorkflow(ctx: RouteContext): Promise<void> {
   const raw = await readJson(ctx.req);
-  sendJson(ctx.res, 201, summary(workflowErrors(() => ctx.agent.workflows.create(raw, who(ctx)))));
+  sendJson(ctx.res, 201, workflowErrors(() => ctx.agent.workflows.create(raw, who(ctx))));
 }
 
 async function updateWorkflow(ctx: RouteContext): Promise<void> {
   const raw = await readJson(ctx.req);
   const updated = workflowErrors(() => ctx.agent.workflows.update(ctx.params.id ?? '', raw, who(ctx)));
   if (!updated) throw new ApiError(404, 'not_found', `No workflow "${ctx.params.id}".`);
-  sendJson(ctx.res, 200, summary(updated));
+  sendJson(ctx.res, 200, updated);
 }
 
 function getWorkflow(ctx: RouteContext): void {
   const wf = ctx.agent.workflows.get(ctx.params.id ?? '');
   if (!wf) throw new ApiError(404, 'not_found', `No workflow "${ctx.params.id}".`);
-  sendJson(ctx.res, 200, summary(wf));
+  sendJson(ctx.res, 200, wf);
 }
 
 async function runWorkflow(ctx: RouteContext): Promise<void> {
@@ -88,7 +86,7 @@ export const TASK_ROUTES: readonly Route[] = [
   { method: 'POST', path: `${API_PATHS.tasks}/:id/pause`, handle: control('pause') },
   { method: 'POST', path: `${API_PATHS.tasks}/:id/resume`, handle: control('resume') },
   { method: 'POST', path: `${API_PATHS.tasks}/:id/steps/:step_id/decide`, handle: decide },
-  { method: 'GET', path: API_PATHS.workflows, handle: (ctx) => sendJson(ctx.res, 200, { workflows: ctx.agent.workflows.list().map(summary) }) },
+  { method: 'GET', path: API_PATHS.workflows, handle: (ctx) => sendJson(ctx.res, 200, { workflows: ctx.agent.workflows.list() }) },
   { method: 'POST', path: API_PATHS.workflows, handle: createWorkflow },
   { method: 'GET', path: `${API_PATHS.workflows}/:id`, handle: getWorkflow },
   { method: 'PUT', path: `${API_PATHS.workflows}/:id`, handle: updateWorkflow },

@@ -151,13 +151,6 @@ export class Pipeline {
     });
   }
 
-  eventById(id: string): MessageEvent | null {
-    const row = stmt(this.d.db, 'SELECT id, channel, source, thread_id, text, payload, received_at, trace_id, parent_event_id, dedupe_key FROM events WHERE id = ?').get(id) as
-      | (Omit<MessageEvent, 'payload'> & { payload: string })
-      | undefined;
-    return row ? { ...row, payload: JSON.parse(row.payload) as Record<string, unknown> } : null;
-  }
-
   /** The whole path for one incoming event: route, run its task to rest, and report the outcome. */
   async process(ingested: Extract<Ingested, { deduped: false }>, actor?: string): Promise<Outcome> {
     const { event } = ingested;

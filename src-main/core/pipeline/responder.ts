@@ -66,7 +66,4 @@ export class Responder {
     return () => this.listeners.delete(listener);
   }
 
-  forEvent(eventId: string): Reply | undefined {
-    return stmt(this.db, 'SELECT * FROM responses WHERE event_id = ? ORDER BY created_at DESC LIMIT 1').get(eventId) as Reply | undefined;
-  }
 }

@@ -7,7 +7,7 @@ import { ApprovalStateError, ApprovalStore } from './approvals';
 import { ControlStore } from './controls';
 import { GrantStore } from './grant-store';
 import { SafetyGate } from './gate';
-import { RISKS, scopeFromCall, validateGrantRequest, type AnomalyFinding } from './policy';
+import { riskRank, scopeFromCall, validateGrantRequest, type AnomalyFinding } from './policy';
 import { ROLE_RANK, TokenStore } from './tokens';
 import type { Risk } from '../tools/types';
 
@@ -84,7 +84,7 @@ export class Safety {
   approve(id: string, by: { actor: string; role: Role }, grant?: { kind: 'same_arguments' | 'same_host' | 'same_entity'; minutes: number }): Approval {
     const a = this.pending(id);
     const ceiling = APPROVE_CEILING[by.role];
-    if (ceiling === null || RISKS.indexOf(a.risk) > RISKS.indexOf(ceiling)) {
+    if (ceiling === null || riskRank(a.risk) > riskRank(ceiling)) {
       throw new ForbiddenError(`A ${by.role} cannot approve a ${a.risk}-risk action${a.risk === 'critical' ? '; only an owner approves critical actions' : ''}.`);
     }
     let scope = null;

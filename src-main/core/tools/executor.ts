@@ -186,19 +186,9 @@ export class Executor {
   private replay(stored: StoredCall, req: ExecuteRequest, base: { traceId: string; actor: string; subject: string; parentId: number | null }): ExecutionResult {
     this.audit.append({ ...base, type: 'tool_call.replayed', payload: { call_id: stored.id, tool: stored.tool, idempotency_key: req.idempotencyKey ?? null, status: stored.status } });
     const common = { call_id: stored.id, tool: stored.tool, duration_ms: 0, replayed: true };
-    switch (stored.status) {
-      case 'succeeded':
-        return { ...common, status: 'succeeded', output: stored.output === null ? null : JSON.parse(stored.output) };
-      case 'running':
-        return { ...common, status: 'failed', error: { kind: 'aborted', message: 'An earlier call with this idempotency key was interrupted; it was not run again.' } };
-      case 'failed':
-      case 'rejected':
-        return { ...common, status: stored.status, error: stored.error ? (JSON.parse(stored.error) as Failure) : { kind: 'tool_error', message: 'failed earlier' } };
-      default: {
-        const never: never = stored.status;
-        throw new Error(`unknown stored status ${String(never)}`);
-      }
-    }
+    // Only a recorded success or an interrupted run gets here; a recorded failure is run again instead.
+    if (stored.status === 'succeeded') return { ...common, status: 'succeeded', output: stored.output === null ? null : JSON.parse(stored.output) };
+    return { ...common, status: 'failed', error: { kind: 'aborted', message: 'An earlier call with this idempotency key was interrupted; it was not run again.' } };
   }
 
   private async run(tool: ToolDefinition, input: unknown, req: ExecuteRequest, gate: { cell: string; risk: ToolDefinition['risk'] }): Promise<unknown> {

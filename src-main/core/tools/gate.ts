@@ -32,25 +32,3 @@ export interface Gate {
   /** Told what a call did, after it ran (e.g. which hosts are now known). */
   observe?(request: GateRequest, outcome: 'succeeded' | 'failed'): void;
 }
-
-/**
- * Until the safety policy exists: run what is at most medium risk, refuse high and critical outright.
- * Failing closed keeps anything dangerous from running before approvals can be asked for.
- */
-export const provisionalGate: Gate = {
-  evaluate({ tool }) {
-    switch (tool.risk) {
-      case 'none':
-      case 'low':
-      case 'medium':
-        return { decision: 'allow', reason: `${tool.risk} risk runs without approval`, cell: `provisional×${tool.risk}` };
-      case 'high':
-      case 'critical':
-        return { decision: 'deny', reason: `${tool.risk}-risk actions need approval, and approvals are not available yet`, cell: `provisional×${tool.risk}` };
-      default: {
-        const never: never = tool.risk;
-        return { decision: 'deny', reason: `unknown risk ${String(never)}`, cell: 'provisional×unknown' };
-      }
-    }
-  },
-};

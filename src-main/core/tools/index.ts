@@ -2,7 +2,6 @@
 export { ToolRegistry, UnknownToolError } from './registry';
 export { Executor, ToolRunError } from './executor';
 export type { ExecuteRequest } from './executor';
-export { provisionalGate } from './gate';
 export type { Gate, GateDecision, GateRequest } from './gate';
 export { builtinTools } from './builtins';
 export { loadManifest, loadManifestDir, ManifestError } from './manifest';
