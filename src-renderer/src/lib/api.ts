@@ -56,7 +56,14 @@ export interface ApiClient {
   exchangeCode(code: string): Promise<string>;
   auditList(query: AuditListQuery): Promise<AuditList>;
   verify(): Promise<Verification>;
+  /**
+   * Any authenticated call, its answer checked against the contract's schema. Features keep their own
+   * endpoint functions on top of this, so adding a screen never means editing this file.
+   */
+  call<T>(method: HttpMethod, path: string, schema: ZodType<T>, body?: unknown): Promise<T>;
 }
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl ?? '';
@@ -65,7 +72,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   async function request<T>(
     path: string,
     schema: ZodType<T>,
-    init: { method: 'GET' | 'POST'; body?: unknown; auth: boolean },
+    init: { method: HttpMethod; body?: unknown; auth: boolean },
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.auth) {
@@ -115,6 +122,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return request(`${API_PATHS.audit}?${params.toString()}`, AuditList, { method: 'GET', auth: true });
     },
     verify: () => request(API_PATHS.auditVerify, Verification, { method: 'GET', auth: true }),
+    call: (method, path, schema, body) => request(path, schema, { method, auth: true, ...(body === undefined ? {} : { body }) }),
   };
 }
 

@@ -26,6 +26,7 @@ function setup(list: (q: AuditListQuery) => Promise<AuditList>) {
     health: () => Promise.reject(new Error('unused')),
     exchangeCode: () => Promise.reject(new Error('unused')),
     verify: () => Promise.reject(new Error('unused')),
+    call: () => Promise.reject(new Error('unused')),
     auditList,
   };
   const onUnauthorized = vi.fn();
