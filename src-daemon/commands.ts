@@ -19,6 +19,8 @@ export interface DaemonContext {
   nowS: () => number;
   /** The person's dialog; a seam only so the server can be started without one in tests of other parts. */
   confirm: typeof confirm;
+  /** Tokens issued before this (unix seconds) are refused: set to the start time after an unclean stop. */
+  issuedNotBefore: number;
 }
 
 type PairMessage = Extract<ClientMessage, { type: 'pair' }>;
@@ -56,7 +58,7 @@ export async function handlePair(ctx: DaemonContext, msg: PairMessage, peer: str
 }
 
 async function reply(ctx: DaemonContext, id: string, claims: Omit<ReplyClaims, 'iss' | 'iat'>): Promise<Result> {
-  return { type: 'result', id, reply: await signReply(ctx.identity, { iss: ctx.identity.daemonId, iat: ctx.nowS(), ...claims }) };
+  return { type: 'result', id, reply: signReply(ctx.identity, { iss: ctx.identity.daemonId, iat: ctx.nowS(), ...claims }) };
 }
 
 async function refusalReply(ctx: DaemonContext, id: string, peer: string, r: Refused): Promise<Result> {
@@ -100,8 +102,10 @@ export async function handleCommand(ctx: DaemonContext, id: string, token: strin
 
   // The jti is spent before anything runs, in the same transaction as the record of it: a crash after this
   // can lose the action, never repeat it.
-  const fresh = ctx.store.transaction(() => {
-    if (!ctx.store.claimNonce(claims.jti, claims.iss, claims.iat, claims.exp)) return false;
+  const fresh = ctx.store.transaction((): 'fresh' | 'replayed' | 'before_restart' => {
+    if (!ctx.store.claimNonce(claims.jti, claims.iss, claims.iat, claims.exp)) return 'replayed';
+    // After the nonce check, so a replay the store remembers is still named as one.
+    if (claims.iat < ctx.issuedNotBefore) return 'before_restart';
     ctx.store.audit.append('command.accepted', claims.iss, {
       id,
       jti: claims.jti,
@@ -116,9 +120,12 @@ export async function handleCommand(ctx: DaemonContext, id: string, token: strin
       reason: claims.reason ?? null,
       peer,
     });
-    return true;
+    return 'fresh';
   });
-  if (!fresh) return refusalReply(ctx, id, peer, refusal('replayed', 'This token was used before; every command token is single-use.', v));
+  if (fresh === 'replayed') return refusalReply(ctx, id, peer, refusal('replayed', 'This token was used before; every command token is single-use.', v));
+  if (fresh === 'before_restart') {
+    return refusalReply(ctx, id, peer, refusal('issued_before_restart', 'The token was issued before the daemon restarted after an unclean stop; send a new one.', v));
+  }
 
   if (needsConfirmation(v.config.confirm, v.risk)) {
     let answer: ConfirmAnswer;

@@ -28,12 +28,6 @@ export function rawPublicKey(key: crypto.KeyObject): Buffer {
   return raw;
 }
 
-/** An Ed25519 public key from its raw 32 bytes (as stored for paired apps). */
-export function publicKeyFromRaw(raw: Buffer): crypto.KeyObject {
-  if (raw.length !== 32) throw new Error('an Ed25519 public key is 32 bytes');
-  return crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
-}
-
 export function daemonIdOf(machineId: string, publicRaw: Buffer): string {
   return crypto
     .createHash('sha256')

@@ -60,7 +60,19 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
   const caps = loadCapabilities(options.capabilitiesPath ?? DEFAULT_CAPABILITIES_PATH, options.home);
   const store = openStore(options.home);
   const abort = new AbortController();
-  const ctx: DaemonContext = { store, identity, caps, env, platform: process.platform, signal: abort.signal, nowS: () => Math.floor(Date.now() / 1000), confirm };
+  const startedS = Math.floor(Date.now() / 1000);
+  const ctx: DaemonContext = {
+    store,
+    identity,
+    caps,
+    env,
+    platform: process.platform,
+    signal: abort.signal,
+    nowS: () => Math.floor(Date.now() / 1000),
+    confirm,
+    // After an unclean stop the newest nonces may be lost (see openStore): nothing issued before now is trusted.
+    issuedNotBefore: store.uncleanStop() ? startedS : 0,
+  };
   store.pruneNonces(ctx.nowS());
   const pruner = setInterval(() => {
     try {
@@ -227,7 +239,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     });
   });
 
-  store.audit.append('daemon.started', identity.daemonId, { bind, port, fingerprint: identity.fingerprint, capabilities: Object.keys(caps.capabilities), pid: process.pid });
+  store.audit.append('daemon.started', identity.daemonId, { bind, port, fingerprint: identity.fingerprint, capabilities: Object.keys(caps.capabilities), pid: process.pid, after_unclean_stop: ctx.issuedNotBefore > 0 });
 
   let closing: Promise<void> | null = null;
   return {

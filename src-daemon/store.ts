@@ -66,8 +66,10 @@ export function openStore(home: string, options: StoreOptions = {}): DaemonStore
   try {
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) db.pragma('journal_mode = WAL');
-    // FULL: a nonce or a kill watermark that was committed must survive a power cut, or a token could run twice.
-    db.pragma('synchronous = FULL');
+    // NORMAL in WAL mode: a commit survives the process being killed, but a power cut may lose the last
+    // commits. Those are always the newest, so a lost nonce means the daemon.stopped row after it is lost
+    // too; the server then refuses every token issued before it started again (see uncleanStop).
+    db.pragma('synchronous = NORMAL');
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new Error(`The daemon store ${file} was written by a newer daemon (schema ${version}, this one knows ${SCHEMA_VERSION}); update jarvis-daemon.`);
     if (version < SCHEMA_VERSION) {
@@ -89,12 +91,32 @@ export function openStore(home: string, options: StoreOptions = {}): DaemonStore
 
 export class DaemonStore {
   readonly audit: DaemonAudit;
+  // One prepared statement per SQL text: preparing costs as much as running these small queries.
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     readonly db: Database.Database,
     private readonly now: () => Date,
   ) {
     this.audit = new DaemonAudit(db, now);
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * True when the last lifecycle row is a start without its stop: the daemon was killed, or a power cut
+   * lost its newest commits. Read before this run writes its own daemon.started.
+   */
+  uncleanStop(): boolean {
+    const last = this.stmt(`SELECT type FROM audit_events WHERE type IN ('daemon.started', 'daemon.stopped') ORDER BY id DESC LIMIT 1`).pluck().get() as string | undefined;
+    return last === 'daemon.started';
   }
 
   /** Runs fn in one IMMEDIATE transaction: every write in it (and its audit rows) commits together or not at all. */
@@ -105,16 +127,15 @@ export class DaemonStore {
 
   /** A paired app that has not been unpaired; read on every call so an unpair by the CLI counts at once. */
   activeApp(fingerprint: string): PairedApp | undefined {
-    return this.db.prepare('SELECT * FROM paired_apps WHERE fingerprint = ? AND unpaired_at IS NULL').get(fingerprint) as PairedApp | undefined;
+    return this.stmt('SELECT * FROM paired_apps WHERE fingerprint = ? AND unpaired_at IS NULL').get(fingerprint) as PairedApp | undefined;
   }
 
   apps(): PairedApp[] {
-    return this.db.prepare('SELECT * FROM paired_apps ORDER BY paired_at').all() as PairedApp[];
+    return this.stmt('SELECT * FROM paired_apps ORDER BY paired_at').all() as PairedApp[];
   }
 
   pairApp(fingerprint: string, name: string, publicKey: Buffer): void {
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO paired_apps (fingerprint, name, public_key, paired_at, unpaired_at) VALUES (?, ?, ?, ?, NULL)
          ON CONFLICT (fingerprint) DO UPDATE SET name = excluded.name, paired_at = excluded.paired_at, unpaired_at = NULL`,
       )
@@ -123,40 +144,40 @@ export class DaemonStore {
 
   /** Marks the apps as unpaired (rows stay, for the record). */
   unpair(fingerprints: string[]): void {
-    const stmt = this.db.prepare('UPDATE paired_apps SET unpaired_at = ? WHERE fingerprint = ? AND unpaired_at IS NULL');
-    for (const fp of fingerprints) stmt.run(this.now().toISOString(), fp);
+    const update = this.stmt('UPDATE paired_apps SET unpaired_at = ? WHERE fingerprint = ? AND unpaired_at IS NULL');
+    for (const fp of fingerprints) update.run(this.now().toISOString(), fp);
   }
 
   killBefore(): number {
-    return (this.db.prepare('SELECT kill_before FROM controls WHERE id = 1').pluck().get() as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+    return (this.stmt('SELECT kill_before FROM controls WHERE id = 1').pluck().get() as number | undefined) ?? Number.MAX_SAFE_INTEGER;
   }
 
   /** Raises the watermark; it never goes down, so an old kill message cannot undo a newer one. */
   raiseKillBefore(value: number): number {
-    this.db.prepare('UPDATE controls SET kill_before = MAX(kill_before, ?) WHERE id = 1').run(value);
+    this.stmt('UPDATE controls SET kill_before = MAX(kill_before, ?) WHERE id = 1').run(value);
     return this.killBefore();
   }
 
   /** Records a jti as used; false if it was seen before. */
   claimNonce(jti: string, iss: string, iat: number, exp: number): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO nonces (jti, iss, iat, exp) VALUES (?, ?, ?, ?)').run(jti, iss, iat, exp).changes === 1;
+    return this.stmt('INSERT OR IGNORE INTO nonces (jti, iss, iat, exp) VALUES (?, ?, ?, ?)').run(jti, iss, iat, exp).changes === 1;
   }
 
   pruneNonces(nowS: number): number {
-    return this.db.prepare('DELETE FROM nonces WHERE exp < ?').run(nowS - NONCE_KEEP_S).changes;
+    return this.stmt('DELETE FROM nonces WHERE exp < ?').run(nowS - NONCE_KEEP_S).changes;
   }
 
   /** Replaces any pending code: only the newest one printed is valid. */
   setPairingCode(codeHash: Buffer, expiresAtS: number): void {
-    this.db.prepare('INSERT INTO pairing_codes (id, code_hash, expires_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at').run(codeHash, expiresAtS);
+    this.stmt('INSERT INTO pairing_codes (id, code_hash, expires_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at').run(codeHash, expiresAtS);
   }
 
   pairingCode(): { code_hash: Buffer; expires_at: number } | undefined {
-    return this.db.prepare('SELECT code_hash, expires_at FROM pairing_codes WHERE id = 1').get() as { code_hash: Buffer; expires_at: number } | undefined;
+    return this.stmt('SELECT code_hash, expires_at FROM pairing_codes WHERE id = 1').get() as { code_hash: Buffer; expires_at: number } | undefined;
   }
 
   clearPairingCode(): void {
-    this.db.prepare('DELETE FROM pairing_codes WHERE id = 1').run();
+    this.stmt('DELETE FROM pairing_codes WHERE id = 1').run();
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-// The signature step on its own: jose, given the Ed25519 KeyObject and the EdDSA allow-list, refuses none and HS256 keyed with the public key.
+// The signature step on its own: given the paired Ed25519 key and the EdDSA allow-list, it refuses none and HS256 keyed with the public key.
 import crypto from 'node:crypto';
 import { CompactSign } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -16,19 +16,19 @@ describe('signatureVerifies', () => {
   const app = { public_key: rawPublicKey(publicKey) };
 
   it('accepts an EdDSA signature by the paired key', async () => {
-    const token = await new CompactSign(Buffer.from('{"iss":"x"}')).setProtectedHeader({ alg: 'EdDSA' }).sign(privateKey);
-    expect(await signatureVerifies(token, app)).toBe(true);
+    const token = await new CompactSign(Buffer.from('{"iss":"x"}')).setProtectedHeader({ alg: 'EdDSA', typ: 'jarvis-command+jwt' }).sign(privateKey);
+    expect(signatureVerifies(token, app)).toBe(true);
   });
 
   it('refuses HS256 "signed" with the public key as the HMAC secret, raw or PEM, and an unsigned token', async () => {
-    expect(await signatureVerifies(hs256(app.public_key), app)).toBe(false);
-    expect(await signatureVerifies(hs256(Buffer.from(publicKey.export({ type: 'spki', format: 'pem' }))), app)).toBe(false);
-    expect(await signatureVerifies(`${b64({ alg: 'none' })}.${b64({ iss: 'x' })}.`, app)).toBe(false);
+    expect(signatureVerifies(hs256(app.public_key), app)).toBe(false);
+    expect(signatureVerifies(hs256(Buffer.from(publicKey.export({ type: 'spki', format: 'pem' }))), app)).toBe(false);
+    expect(signatureVerifies(`${b64({ alg: 'none' })}.${b64({ iss: 'x' })}.`, app)).toBe(false);
   });
 
   it('refuses a signature by another key', async () => {
     const other = crypto.generateKeyPairSync('ed25519').privateKey;
-    const token = await new CompactSign(Buffer.from('{"iss":"x"}')).setProtectedHeader({ alg: 'EdDSA' }).sign(other);
-    expect(await signatureVerifies(token, app)).toBe(false);
+    const token = await new CompactSign(Buffer.from('{"iss":"x"}')).setProtectedHeader({ alg: 'EdDSA', typ: 'jarvis-command+jwt' }).sign(other);
+    expect(signatureVerifies(token, app)).toBe(false);
   });
 });

@@ -100,6 +100,7 @@ export const REFUSALS = [
   'issued_in_future',
   'missing_jti',
   'replayed',
+  'issued_before_restart',
   'args_mismatch',
   'not_whitelisted',
   'outside_allow_list',

@@ -261,6 +261,28 @@ describe('jarvis-daemon over a real socket', () => {
     expect((await command(conn, hello, await app.sign(app.claims(daemon.daemonId)))).ok).toBe(true);
   });
 
+  it('after an unclean stop refuses unspent tokens issued before the restart (a power cut may have lost their nonces); after a clean stop it does not', async () => {
+    const t = nowS() - 2;
+    const unspent = await app.sign(app.claims(daemon.daemonId, { iat: t, exp: t + 40 }));
+    const unspentToo = await app.sign(app.claims(daemon.daemonId, { iat: t, exp: t + 40 }));
+    conn.close();
+    await daemon.stop('SIGKILL');
+    daemon = await startDaemonProcess(home);
+    ({ conn, hello } = await Conn.open(daemon.url));
+    const refused = await command(conn, hello, unspent);
+    expect(refused.error?.code).toBe('issued_before_restart');
+    expect(auditRows(home, 'command.refused').find((r) => r.id === refused.id)?.code).toBe('issued_before_restart');
+    expect(auditRows(home, 'daemon.started').at(-1)?.after_unclean_stop).toBe(true);
+    expect((await command(conn, hello, await app.sign(app.claims(daemon.daemonId)))).ok).toBe(true);
+
+    conn.close();
+    await daemon.stop('SIGTERM');
+    daemon = await startDaemonProcess(home);
+    ({ conn, hello } = await Conn.open(daemon.url));
+    expect(auditRows(home, 'daemon.started').at(-1)?.after_unclean_stop).toBe(false);
+    expect((await command(conn, hello, unspentToo)).ok).toBe(true);
+  });
+
   it('unpair takes effect at once on the running daemon', async () => {
     const other = new TestApp('second app');
     await pair(daemon, home, other);

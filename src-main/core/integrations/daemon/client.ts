@@ -1,15 +1,16 @@
 // The app's daemon client: pairs once (pinning the daemon's key), mints one signed single-use token per command, checks signed replies.
 import crypto from 'node:crypto';
-import { CompactSign, compactVerify } from 'jose';
 import WebSocket from 'ws';
 import {
-  ALGORITHM,
   COMMAND_TYP,
   DaemonMessage,
+  ed25519PublicKey,
   KILL_TYP,
   MAX_TOKEN_LIFETIME_S,
   REPLY_TYP,
   ReplyClaims,
+  signCompact,
+  verifyCompact,
   type CapabilityId,
   type CommandClaims,
   type KillClaims,
@@ -17,7 +18,7 @@ import {
 } from '../../../../src-daemon/protocol';
 import type { AuditLog } from '../../audit';
 import { stmt, type Db } from '../../db';
-import { publicKeyFromRaw, type AppIdentity } from './keys';
+import type { AppIdentity } from './keys';
 
 export interface DaemonLink {
   url: string;
@@ -179,8 +180,8 @@ export class DaemonClient {
     return link;
   }
 
-  private async sign(claims: CommandClaims | KillClaims, typ: string): Promise<string> {
-    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: ALGORITHM, typ }).sign(this.identity.privateKey);
+  private sign(claims: CommandClaims | KillClaims, typ: string): string {
+    return signCompact(claims, typ, this.identity.privateKey);
   }
 
   /** Mints a single-use token bound to these exact arguments, sends it, and returns the daemon's verified output. */
@@ -188,7 +189,7 @@ export class DaemonClient {
     const link = await this.ready();
     const now = Math.floor(Date.now() / 1000);
     const claims: CommandClaims = { iss: this.identity.fingerprint, aud: link.daemon_id, jti: jti(), iat: now, exp: now + MAX_TOKEN_LIFETIME_S, cap, args, risk: meta.risk, approval: meta.approval, trace: meta.trace, ...(meta.reason ? { reason: meta.reason } : {}) };
-    const token = await this.sign(claims, COMMAND_TYP);
+    const token = this.sign(claims, COMMAND_TYP);
     const id = `c${++this.seq}`;
     const answer = new Promise<DaemonMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -201,21 +202,24 @@ export class DaemonClient {
     const msg = await answer;
     if (msg.type === 'error') throw new DaemonError(msg.error.code, msg.error.message);
     if (msg.type !== 'result') throw new DaemonError('malformed', `unexpected ${msg.type}`);
-    const reply = await this.verifyReply(msg.reply, link, claims.jti);
+    const reply = this.verifyReply(msg.reply, link, claims.jti);
     if (!reply.ok) throw new DaemonError(reply.error?.code ?? 'capability_failed', reply.error?.message ?? 'the daemon refused');
     this.lastError = null;
     return (reply.output ?? {}) as Record<string, unknown>;
   }
 
-  private async verifyReply(jws: string, link: DaemonLink, expectedJti: string): Promise<ReplyClaims> {
-    let verified;
-    try {
-      verified = await compactVerify(jws, publicKeyFromRaw(link.daemon_key), { algorithms: [ALGORITHM] });
-    } catch {
-      this.fail('The daemon sent a reply whose signature does not verify; it was ignored.');
+  private verifyReply(jws: string, link: DaemonLink, expectedJti: string): ReplyClaims {
+    const verified = verifyCompact(jws, REPLY_TYP, ed25519PublicKey(link.daemon_key));
+    if (!verified.ok) {
+      this.fail(verified.reason === 'bad_typ' ? 'The daemon sent a reply of the wrong type; it was ignored.' : 'The daemon sent a reply whose signature does not verify; it was ignored.');
     }
-    if (verified.protectedHeader.typ !== REPLY_TYP) this.fail('The daemon sent a reply of the wrong type; it was ignored.');
-    const claims = ReplyClaims.safeParse(JSON.parse(new TextDecoder().decode(verified.payload)));
+    let json: unknown;
+    try {
+      json = JSON.parse(verified.payload.toString('utf8'));
+    } catch {
+      this.fail('The daemon sent a malformed reply; it was ignored.');
+    }
+    const claims = ReplyClaims.safeParse(json);
     if (!claims.success) this.fail('The daemon sent a malformed reply; it was ignored.');
     if (claims.data.aud !== this.identity.fingerprint || (claims.data.in_reply_to !== expectedJti && claims.data.in_reply_to !== '')) this.fail('The daemon sent a reply meant for another command; it was ignored.');
     return claims.data;
@@ -225,7 +229,7 @@ export class DaemonClient {
   async kill(): Promise<void> {
     const link = await this.ready();
     const now = Math.floor(Date.now() / 1000);
-    const token = await this.sign({ iss: this.identity.fingerprint, aud: link.daemon_id, jti: jti(), iat: now, exp: now + MAX_TOKEN_LIFETIME_S, kill_before: now + 1 }, KILL_TYP);
+    const token = this.sign({ iss: this.identity.fingerprint, aud: link.daemon_id, jti: jti(), iat: now, exp: now + MAX_TOKEN_LIFETIME_S, kill_before: now + 1 }, KILL_TYP);
     const answer = this.next();
     this.ws?.send(JSON.stringify({ type: 'kill', token }));
     const msg = await answer;

@@ -14,7 +14,6 @@ export interface AppIdentity {
 
 export const rawPublicKey = (key: crypto.KeyObject): Buffer => Buffer.from(key.export({ format: 'jwk' }).x ?? '', 'base64url');
 export const fingerprintOf = (raw: Buffer): string => crypto.createHash('sha256').update(raw).digest('hex');
-export const publicKeyFromRaw = (raw: string): crypto.KeyObject => crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw }, format: 'jwk' });
 
 export function loadAppIdentity(home: string): AppIdentity {
   const dir = path.join(home, 'keys');
