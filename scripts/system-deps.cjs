@@ -9,6 +9,7 @@ const PACKAGES = {
   zenity: 'zenity', // the daemon's native confirmation dialog on Linux
   xdotool: 'xdotool', // answers those dialogs in tests
   imagemagick: 'import', // the daemon's X11 screenshot
+  mosquitto: 'mosquitto', // a real MQTT broker for the daemon's MQTT adapter
 };
 
 const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
