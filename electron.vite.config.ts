@@ -1,9 +1,30 @@
-// Builds the desktop app: Electron main (with the core) -> out/main, sandboxed preload -> out/preload, page -> out/renderer.
+// Builds the desktop app: Electron main (with the core) and the daemon -> out/main, sandboxed preload -> out/preload, page -> out/renderer.
+import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig, mergeConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import rendererConfig from './src-renderer/vite.config';
 
 const fromRoot = (...parts: string[]): string => path.resolve(__dirname, ...parts);
+
+const DAEMON_ENTRY = '\0jarvis-daemon-entry';
+
+/**
+ * The daemon as a second entry of the main build (out/main/daemon.js), which the packaged app starts in a
+ * utility process: a virtual module runs its command line's `serve`, as bin/jarvis-daemon.cjs does from source.
+ * The daemon reads its shipped whitelist at <its folder>/../capabilities.json, so that file is copied beside out/main.
+ */
+function bundledDaemon(): Plugin {
+  return {
+    name: 'jarvis-bundled-daemon',
+    resolveId: (id) => (id === DAEMON_ENTRY ? id : null),
+    load: (id) => (id === DAEMON_ENTRY ? `import { main } from ${JSON.stringify(fromRoot('src-daemon', 'cli.ts'))};\nvoid main(['serve']);\n` : null),
+    writeBundle(options) {
+      if (options.dir === undefined) throw new Error('The main build must write to a folder (build.outDir).');
+      fs.copyFileSync(fromRoot('capabilities.json'), path.join(options.dir, '..', 'capabilities.json'));
+    },
+  };
+}
 
 export default defineConfig({
   main: {
@@ -13,10 +34,11 @@ export default defineConfig({
       // native addon (it is listed even though it is already a dependency, so a move cannot bundle it).
       externalizeDeps: { include: ['better-sqlite3'] },
       rolldownOptions: {
-        // Named `index` so the output is out/main/index.js, the "main" of package.json.
-        input: { index: fromRoot('src-main', 'electron', 'index.ts') },
+        // Named `index` so the output is out/main/index.js, the "main" of package.json; `daemon` is out/main/daemon.js.
+        input: { index: fromRoot('src-main', 'electron', 'index.ts'), daemon: DAEMON_ENTRY },
       },
     },
+    plugins: [bundledDaemon()],
   },
   preload: {
     build: {

@@ -1,6 +1,6 @@
-// The main window's security decisions as pure functions: options, CSP, navigation, new windows, permissions, IPC senders.
+// The windows' security decisions as pure functions: options, CSP, navigation, new windows, permissions, IPC senders.
 import path from 'node:path';
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
 
 // The core binds 127.0.0.1 only, so the window never has a reason to trust any other host name
 // (not even `localhost`, which a hostile resolver or hosts file could point elsewhere).
@@ -144,10 +144,35 @@ export interface MainWindowChoices {
   icon?: string;
 }
 
+/**
+ * The web preferences every window of the app gets (main window and goal box alike); the tests pin each value.
+ * A relative preload path would resolve against whatever the working directory happens to be, so it is refused.
+ */
+export function hardenedWebPreferences(preloadPath: string, devTools: boolean): WebPreferences {
+  if (!path.isAbsolute(preloadPath)) throw new Error(`The preload script path must be absolute, got "${preloadPath}".`);
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    experimentalFeatures: false,
+    enableWebSQL: false,
+    plugins: false,
+    // Dropping a file on the window must not navigate away from the app.
+    navigateOnDragDrop: false,
+    // A page looping on alert() cannot lock the window.
+    safeDialogs: true,
+    devTools,
+  };
+}
+
 /** Options for the main window; `window-options.test.ts` pins every security-relevant value. */
 export function mainWindowOptions(preloadPath: string, choices: MainWindowChoices = { devTools: false }): BrowserWindowConstructorOptions {
-  // A relative preload path resolves against whatever the working directory happens to be.
-  if (!path.isAbsolute(preloadPath)) throw new Error(`The preload script path must be absolute, got "${preloadPath}".`);
   return {
     title: 'Jarvis',
     width: 1200,
@@ -159,24 +184,6 @@ export function mainWindowOptions(preloadPath: string, choices: MainWindowChoice
     backgroundColor: '#11161d',
     autoHideMenuBar: true,
     ...(choices.icon === undefined ? {} : { icon: choices.icon }),
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false,
-      enableWebSQL: false,
-      plugins: false,
-      // Dropping a file on the window must not navigate away from the app.
-      navigateOnDragDrop: false,
-      // A page looping on alert() cannot lock the window.
-      safeDialogs: true,
-      devTools: choices.devTools,
-    },
+    webPreferences: hardenedWebPreferences(preloadPath, choices.devTools),
   };
 }

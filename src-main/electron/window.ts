@@ -1,5 +1,6 @@
-// Creates the main window and wires its hardening handlers; every decision itself lives in window-options.ts.
+// Creates the main window and the goal box and wires their hardening handlers; every decision lives in window-options.ts and quick-goal.ts.
 import { app, BrowserWindow, shell, type Session } from 'electron';
+import { mainRouteUrl, quickGoalUrl, quickGoalWindowOptions } from './quick-goal';
 import {
   contentSecurityPolicy,
   decidePermission,
@@ -59,32 +60,31 @@ export interface MainWindowSetup {
 // A renderer that crashes again right after a reload is not helped by more reloads.
 const MIN_RELOAD_INTERVAL_MS = 10_000;
 
-export function createMainWindow(setup: MainWindowSetup): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(setup.preloadPath, { devTools: setup.devTools, icon: setup.iconPath }));
+/**
+ * What every window of the app gets: its session hardened, navigation kept inside the app, a crashed
+ * renderer reloaded (not in a loop), and closing turned into hiding until the app quits.
+ */
+function wireWindow(win: BrowserWindow, appOrigin: string, load: () => void, mayClose: () => boolean): void {
   const { webContents } = win;
-  hardenSession(webContents.session, setup.appOrigin);
-
-  const load = (): void => {
-    webContents.loadURL(setup.signInUrl()).catch((error: unknown) => console.error('Could not load the Jarvis window:', error));
-  };
+  hardenSession(webContents.session, appOrigin);
 
   // A link clicked inside the app goes to the system browser instead of replacing the app.
   webContents.on('will-navigate', (event) => {
-    if (isAllowedNavigation(event.url, setup.appOrigin)) return;
+    if (isAllowedNavigation(event.url, appOrigin)) return;
     event.preventDefault();
     openInBrowser(decideWindowOpen(event.url).openInBrowser);
   });
   // Server redirects and sub-frame navigations never leave the app either; nothing is opened for them.
   webContents.on('will-redirect', (event) => {
-    if (!isAllowedNavigation(event.url, setup.appOrigin)) event.preventDefault();
+    if (!isAllowedNavigation(event.url, appOrigin)) event.preventDefault();
   });
   webContents.on('will-frame-navigate', (event) => {
-    if (!isAllowedNavigation(event.url, setup.appOrigin)) event.preventDefault();
+    if (!isAllowedNavigation(event.url, appOrigin)) event.preventDefault();
   });
 
   let lastReload = 0;
   webContents.on('render-process-gone', (_event, details) => {
-    console.error(`The Jarvis window's renderer stopped (${details.reason}, exit code ${details.exitCode}).`);
+    console.error(`A Jarvis window's renderer stopped (${details.reason}, exit code ${details.exitCode}).`);
     if (details.reason === 'clean-exit' || win.isDestroyed()) return;
     const now = Date.now();
     if (now - lastReload < MIN_RELOAD_INTERVAL_MS) return;
@@ -92,13 +92,41 @@ export function createMainWindow(setup: MainWindowSetup): BrowserWindow {
     load();
   });
 
-  win.once('ready-to-show', () => win.show());
   win.on('close', (event) => {
-    if (setup.mayClose()) return;
+    if (mayClose()) return;
     event.preventDefault();
     win.hide();
   });
+}
 
+export function createMainWindow(setup: MainWindowSetup): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions(setup.preloadPath, { devTools: setup.devTools, icon: setup.iconPath }));
+  const load = (): void => {
+    win.webContents.loadURL(setup.signInUrl()).catch((error: unknown) => console.error('Could not load the Jarvis window:', error));
+  };
+  wireWindow(win, setup.appOrigin, load, setup.mayClose);
+  win.once('ready-to-show', () => win.show());
+  load();
+  return win;
+}
+
+/** Sends the main window to a renderer route (`#/approvals/<id>`): a fragment change, so the page keeps its state. */
+export function showRoute(win: BrowserWindow, appOrigin: string, route: string): void {
+  win.webContents.loadURL(mainRouteUrl(appOrigin, route)).catch((error: unknown) => console.error(`Could not open ${route}:`, error));
+}
+
+/** The goal box: created hidden, shown by `revealWindow`, hidden again when it loses focus or is closed. */
+export function createQuickGoalWindow(setup: MainWindowSetup): BrowserWindow {
+  const win = new BrowserWindow(quickGoalWindowOptions(setup.preloadPath, { devTools: setup.devTools, icon: setup.iconPath }));
+  const load = (): void => {
+    win.webContents.loadURL(quickGoalUrl(setup.signInUrl(), setup.appOrigin)).catch((error: unknown) => console.error('Could not load the goal box:', error));
+  };
+  wireWindow(win, setup.appOrigin, load, setup.mayClose);
+  win.once('ready-to-show', () => revealWindow(win));
+  // Like a launcher: clicking elsewhere puts it away; what was typed stays for next time.
+  win.on('blur', () => {
+    if (!win.isDestroyed() && !win.webContents.isDevToolsOpened()) win.hide();
+  });
   load();
   return win;
 }

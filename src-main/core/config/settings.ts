@@ -3,10 +3,38 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { EMBEDDING_PROVIDERS } from '../memory/embeddings';
+import { LLM_PROVIDERS } from '../llm/config';
 
 export const APP_NAME = 'Jarvis';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+const ACCELERATOR_EXPECTED = 'an Electron accelerator such as "CommandOrControl+Shift+Space" (modifiers joined by "+", then one key), or "" for none';
+const ACCELERATOR_MODIFIERS = new Set(['command', 'cmd', 'control', 'ctrl', 'commandorcontrol', 'cmdorctrl', 'alt', 'option', 'altgr', 'shift', 'super', 'meta']);
+const ACCELERATOR_KEY =
+  /^(?:[0-9a-z]|f(?:[1-9]|1\d|2[0-4])|[)!@#$%^&*(:;=<,_\->.?/~`{\][|\\}"]|plus|space|tab|capslock|numlock|scrolllock|backspace|delete|insert|return|enter|up|down|left|right|home|end|pageup|pagedown|escape|esc|volume(?:up|down|mute)|media(?:nexttrack|previoustrack|stop|playpause)|printscreen|num[0-9]|num(?:dec|add|sub|mult|div))$/;
+const STANDALONE_KEY = /^(?:f(?:[1-9]|1\d|2[0-4])|volume(?:up|down|mute)|media(?:nexttrack|previoustrack|stop|playpause))$/;
+
+/**
+ * Electron's accelerator grammar (distinct modifiers joined by "+", then one key), narrowed for a global
+ * shortcut: a key that types text also needs a modifier other than Shift, or it would be taken from every app.
+ */
+export function isAccelerator(value: string): boolean {
+  const parts = value.toLowerCase().split('+');
+  const key = parts.pop() ?? '';
+  if (!ACCELERATOR_KEY.test(key) || new Set(parts).size !== parts.length || !parts.every((p) => ACCELERATOR_MODIFIERS.has(p))) return false;
+  return STANDALONE_KEY.test(key) || parts.some((p) => p !== 'shift');
+}
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
 
 /** Keys as they appear in config.json, with the environment variable that overrides each. */
 const SettingsSchema = z.strictObject({
@@ -27,7 +55,43 @@ const SettingsSchema = z.strictObject({
   toolTimeoutMs: z.number().int().min(100).max(3_600_000),
   /** Calls of one tool from one source within a minute that count as a burst (if also 10× its usual rate). */
   anomalyBurstPerMinute: z.number().int().min(10).max(1_000_000),
+  /** Who turns memories into vectors: the offline fallback, an OpenAI-compatible server, or Ollama (key: JARVIS_EMBEDDING_API_KEY). */
+  embeddingProvider: z.enum(EMBEDDING_PROVIDERS),
+  /** The provider's address ("" = its usual one); changing the model re-embeds every memory. */
+  embeddingBaseUrl: z.string().refine((v) => v === '' || isPlainHttpUrl(v), 'an http(s) URL without credentials, or "" for the provider\'s usual address'),
+  embeddingModel: z.string(),
+  embeddingTimeoutMs: z.number().int().min(100).max(600_000),
+  /** The desktop app's global shortcut that opens the goal box; "" turns it off. */
+  globalHotkey: z.string().refine((v) => v === '' || isAccelerator(v), ACCELERATOR_EXPECTED),
+  /** The desktop app starts when the person logs in. */
+  startAtLogin: z.boolean(),
+  /** The desktop app starts the local daemon and keeps it running. */
+  manageDaemon: z.boolean(),
+  /** The port of the daemon the desktop app starts; fixed, because pairing remembers ws://127.0.0.1:PORT. */
+  managedDaemonPort: z.number().int().min(1).max(65535),
+  /** An installed desktop app checks for, downloads and offers signed updates. */
+  autoUpdate: z.boolean(),
+  /** Where updates come from (an https folder with latest*.yml); "" uses the feed built into the installer. */
+  updateFeedUrl: z.string().refine((v) => v === '' || isHttpsUrl(v), 'an https:// URL without credentials, or "" for the built-in feed'),
+  /** The language model behind the LLM lane ("none": fastpath, rules and workflows only); key: JARVIS_LLM_API_KEY or $JARVIS_HOME/llm-api-key. */
+  llmProvider: z.enum(LLM_PROVIDERS),
+  /** The provider's address ("" = its usual one), e.g. http://127.0.0.1:11434/v1 for Ollama. */
+  llmBaseUrl: z.string().refine((v) => v === '' || isPlainHttpUrl(v), 'an http(s) URL without credentials, or "" for the provider\'s usual address'),
+  llmModel: z.string().max(200),
+  /** Longest one model call may take, retries included. */
+  llmTimeoutMs: z.number().int().min(1000).max(600_000),
+  /** Tokens a model call may use (context and answer); the context builder fits into this. */
+  llmContextTokens: z.number().int().min(1024).max(2_000_000),
 });
+
+function isPlainHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
 
 function isRegex(source: string): boolean {
   try {
@@ -51,6 +115,21 @@ const DEFAULTS: z.infer<typeof SettingsSchema> = {
   ignorePatterns: [],
   toolTimeoutMs: 30_000,
   anomalyBurstPerMinute: 120,
+  embeddingProvider: 'offline',
+  embeddingBaseUrl: '',
+  embeddingModel: '',
+  embeddingTimeoutMs: 15_000,
+  globalHotkey: 'CommandOrControl+Shift+Space',
+  startAtLogin: false,
+  manageDaemon: true,
+  managedDaemonPort: 7724,
+  autoUpdate: true,
+  updateFeedUrl: '',
+  llmProvider: 'none',
+  llmBaseUrl: '',
+  llmModel: '',
+  llmTimeoutMs: 60_000,
+  llmContextTokens: 8192,
 };
 
 const ENV_KEYS: Record<keyof typeof DEFAULTS, string> = {
@@ -65,6 +144,21 @@ const ENV_KEYS: Record<keyof typeof DEFAULTS, string> = {
   ignorePatterns: 'JARVIS_IGNORE_PATTERNS',
   toolTimeoutMs: 'JARVIS_TOOL_TIMEOUT_MS',
   anomalyBurstPerMinute: 'JARVIS_ANOMALY_BURST_PER_MINUTE',
+  embeddingProvider: 'JARVIS_EMBEDDING_PROVIDER',
+  embeddingBaseUrl: 'JARVIS_EMBEDDING_BASE_URL',
+  embeddingModel: 'JARVIS_EMBEDDING_MODEL',
+  embeddingTimeoutMs: 'JARVIS_EMBEDDING_TIMEOUT_MS',
+  globalHotkey: 'JARVIS_GLOBAL_HOTKEY',
+  startAtLogin: 'JARVIS_START_AT_LOGIN',
+  manageDaemon: 'JARVIS_MANAGE_DAEMON',
+  managedDaemonPort: 'JARVIS_MANAGED_DAEMON_PORT',
+  autoUpdate: 'JARVIS_AUTO_UPDATE',
+  updateFeedUrl: 'JARVIS_UPDATE_FEED_URL',
+  llmProvider: 'JARVIS_LLM_PROVIDER',
+  llmBaseUrl: 'JARVIS_LLM_BASE_URL',
+  llmModel: 'JARVIS_LLM_MODEL',
+  llmTimeoutMs: 'JARVIS_LLM_TIMEOUT_MS',
+  llmContextTokens: 'JARVIS_LLM_CONTEXT_TOKENS',
 };
 
 /** A setting that cannot be used; the message names the key, the value and what is allowed. */
@@ -115,6 +209,7 @@ function describeExpected(issue: z.core.$ZodIssue): string {
 function fromEnv(key: keyof typeof DEFAULTS, raw: string): unknown {
   // Lists come as comma-separated values (regular expressions rarely need commas; config.json takes any).
   if (Array.isArray(DEFAULTS[key])) return raw.split(',').map((v) => v.trim()).filter(Boolean);
+  if (typeof DEFAULTS[key] === 'boolean') return raw.trim() === 'true' ? true : raw.trim() === 'false' ? false : raw;
   if (typeof DEFAULTS[key] !== 'number') return raw;
   // Number('') is 0 and Number(' 7 ') is 7: require a plain integer literal.
   return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
