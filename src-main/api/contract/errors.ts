@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'conflict',
   'unprocessable',
   'store_unavailable',
+  'upstream_unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

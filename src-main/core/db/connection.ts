@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate, type MigrationOptions } from './migrations';
+import { loadVectorExtension } from './vector-extension';
 
 export type Db = Database.Database;
 
@@ -21,6 +22,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     ...(nativeBinding ? { nativeBinding } : {}),
   });
   try {
+    // Before the migrations: they create sqlite-vec tables, and every statement touching those needs it.
+    loadVectorExtension(db);
     db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 2000)}`);
     if (!options.readonly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');

@@ -4,3 +4,4 @@ export type { Db, OpenOptions } from './connection';
 export { migrate, loadMigrations, currentVersion, DatabaseTooNewError } from './migrations';
 export { StoreUnavailableError, asStoreError } from './errors';
 export { stmt } from './statements';
+export { loadVectorExtension, vectorExtensionPath, VectorExtensionError } from './vector-extension';
