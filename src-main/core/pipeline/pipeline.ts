@@ -4,6 +4,7 @@ import { stmt, type Db } from '../db';
 import type { Gate } from '../tools/gate';
 import type { ToolRegistry } from '../tools/registry';
 import type { StepSpec, TaskEngine, TaskStore } from '../tasks';
+import type { RetryPolicy } from '../tasks/model';
 import { newId } from '../util/ids';
 import type { TaskStatusView } from '../../api/contract/agent';
 import { MAX_EVENT_PAYLOAD_BYTES, type Channel, type MessageEvent } from '../../api/contract/events';
@@ -32,6 +33,16 @@ export interface Outcome {
   status: 'done' | 'failed' | 'unhandled' | 'filtered' | 'cancelled' | 'waiting' | 'paused';
   reply: string | null;
 }
+
+/**
+ * A model turn that timed out, could not reach the provider or answered garbage is asked again after a
+ * backoff; a wrong key, a refused request or an unknown tool is not, since asking again would not help.
+ */
+const LLM_TURN_RETRY: RetryPolicy = Object.freeze({
+  max_attempts: 3,
+  backoff: { initial_ms: 1000, multiplier: 2, max_ms: 30_000, jitter: true },
+  retry_on: ['timeout', 'llm_unavailable', 'rate_limited', 'bad_response'],
+});
 
 const OUTCOME: Record<TaskStatusView['status'], Outcome['status']> = {
   succeeded: 'done',
@@ -124,6 +135,8 @@ export class Pipeline {
             steps: this.planSteps(route.steps, event.channel),
           })
         : null;
+      // The thread travels with the task, so the model's context can find the conversation it belongs to.
+      if (task && event.thread_id) stmt(this.d.db, 'UPDATE tasks SET thread_id = ? WHERE id = ?').run(event.thread_id, task.task_id);
       const type = route.decision.lane === 'filtered' ? 'routing.filtered' : route.steps ? 'routing.decided' : 'routing.unhandled';
       const audited = this.d.audit.append({
         type,
@@ -131,7 +144,7 @@ export class Pipeline {
         subject: event.id,
         traceId: event.trace_id,
         parentId: ingested.auditId,
-        payload: { ...route.decision, task_id: task?.task_id ?? null, steps: task?.steps.map((s) => ({ id: s.id, action: s.action, risk: s.risk, requires_approval: s.requires_approval })) ?? [] },
+        payload: { ...route.decision, task_id: task?.task_id ?? null, thread_id: event.thread_id, steps: task?.steps.map((s) => ({ id: s.id, action: s.action, risk: s.risk, requires_approval: s.requires_approval })) ?? [] },
       });
       return { route, task, auditId: audited.id };
     });
@@ -142,7 +155,7 @@ export class Pipeline {
   private planSteps(steps: PlannedStep[], channel: Channel): StepSpec[] {
     return steps.map((s, i): StepSpec => {
       const id = `s${i + 1}`;
-      if ('kind' in s) return { id, kind: 'llm_decide', goal: s.goal, risk: 'none' };
+      if ('kind' in s) return { id, kind: 'llm_decide', goal: s.goal, risk: 'none', retry_policy: LLM_TURN_RETRY };
       const tool = this.d.registry.get(s.tool);
       // A prediction only: the gate decides again, with side effects, when the step runs.
       const predicted = tool ? this.d.gate().evaluate({ tool, input: s.input, actor: channel, traceId: '', taskId: null }, 'plan') : null;
@@ -158,7 +171,9 @@ export class Pipeline {
     const { route, task, auditId } = await this.route(ingested, { start: true, ...(actor ? { actor } : {}) });
     if (route.decision.lane === 'filtered') return { ...base, task_id: null, status: 'filtered', reply: null };
     if (!task) {
-      const hint = `I don't know how to do that yet. Try: ${this.d.router.examples().map((e) => `"${e}"`).join(', ')}.`;
+      const llm = route.decision.stages.find((s) => s.stage === 'llm' && s.outcome === 'unavailable');
+      const setup = llm?.detail ? ` ${llm.detail.charAt(0).toUpperCase()}${llm.detail.slice(1)}${/[.!]$/.test(llm.detail) ? '' : '.'}` : '';
+      const hint = `I don't know how to do that yet. Try: ${this.d.router.examples().map((e) => `"${e}"`).join(', ')}.${setup}`;
       if (ingested.userInitiated) this.d.responder.send({ eventId: event.id, traceId: event.trace_id, channel: event.channel, text: hint, parentAuditId: auditId });
       return { ...base, task_id: null, status: 'unhandled', reply: ingested.userInitiated ? hint : null };
     }

@@ -20,6 +20,8 @@ export interface RuleStage {
 
 /** The LLM lane's seam: plans an event nothing else understood. */
 export interface LlmStage {
+  /** Why the lane cannot run now (no provider, no model, no key), in words with what to do; null when it can. */
+  unavailable?(): string | null;
   plan(event: MessageEvent): Promise<{ steps: PlannedStep[]; detail: string } | null>;
 }
 
@@ -75,8 +77,9 @@ export class Router {
     }
     stages.push({ stage: 'fastpath', outcome: 'no_match' });
 
-    if (!this.options.llm) {
-      stages.push({ stage: 'llm', outcome: 'unavailable', detail: 'no language model is configured' });
+    const unavailable = this.options.llm ? (this.options.llm.unavailable?.() ?? null) : 'no language model is configured';
+    if (!this.options.llm || unavailable !== null) {
+      stages.push({ stage: 'llm', outcome: 'unavailable', detail: unavailable ?? 'no language model is configured' });
       return done('unhandled', null);
     }
     const planned = await this.options.llm.plan(event);

@@ -9,9 +9,11 @@ import type { ControlStore } from './controls';
 import type { GrantStore } from './grant-store';
 import { AnomalyGuard, checkRules, classifyRisk, findGrant, gateCell, RateLimiter, riskRank, type AnomalyFinding, type Risk } from './policy';
 import type { Approval } from '../../api/contract/safety';
+import { guardCall } from '../llm/injection-guard';
 
 /** Who asked, in the words approvals show: a person, a schedule, a rule or the language model. */
 export function requesterOf(actor: string): string {
+  if (actor.startsWith('mcp:')) return 'mcp client';
   if (actor.startsWith('schedule')) return 'schedule';
   if (actor.startsWith('rule')) return 'rule';
   if (actor === 'llm') return 'llm';
@@ -107,6 +109,31 @@ export class SafetyGate implements Gate {
       return allow('a person approved this call', `approval:${req.approvalId}`);
     }
 
+    const ask = (cell: string, why: string[]): GateDecision => {
+      if (!run) return { decision: 'require_approval', reason: `${cell} needs a person's approval`, cell, risk };
+      const approval = this.d.approvals.create({
+        traceId: req.traceId,
+        taskId: req.taskId,
+        stepId: req.stepId ?? null,
+        tool: tool.name,
+        input,
+        risk,
+        reasons: why,
+        permissions: tool.permissions,
+        preview: tool.preview?.(input) ?? { tool: tool.name, input },
+        requestedBy: requesterOf(req.actor),
+        cell,
+      });
+      this.d.approvals.audited('gate.required', approval, 'gate', { cell, reasons: why, requested_by: approval.requested_by, expires_at: approval.expires_at });
+      this.d.onApprovalCreated(approval);
+      return { decision: 'require_approval', reason: `${cell} needs a person's approval`, cell, risk, approvalId: approval.id };
+    };
+
+    // The injection guard: once untrusted content is in the conversation, a call that sends data out or is high
+    // risk waits for a person at every autonomy level, and no standing grant covers it (A0 still refuses below).
+    const guard = req.untrustedSources?.length ? guardCall(tool, req.untrustedSources, risk) : null;
+    if (guard?.needsApproval && this.d.controls.autonomy() !== 'A0') return ask('injection_guard', [...reasons, guard.reason ?? 'untrusted content']);
+
     const { verdict, cell } = gateCell(this.d.controls.autonomy(), risk);
     switch (verdict) {
       case 'allow':
@@ -123,23 +150,7 @@ export class SafetyGate implements Gate {
           if (run) this.d.audit.append({ ...base, type: 'gate.delegated_to_daemon', payload: { tool: tool.name, risk, cell, actor: req.actor, task_id: req.taskId, step_id: req.stepId ?? null } });
           return allow(`${cell}: the daemon's own dialog asks the person`, 'daemon_dialog');
         }
-        if (!run) return { decision: 'require_approval', reason: `${cell} needs a person's approval`, cell, risk };
-        const approval = this.d.approvals.create({
-          traceId: req.traceId,
-          taskId: req.taskId,
-          stepId: req.stepId ?? null,
-          tool: tool.name,
-          input,
-          risk,
-          reasons,
-          permissions: tool.permissions,
-          preview: tool.preview?.(input) ?? { tool: tool.name, input },
-          requestedBy: requesterOf(req.actor),
-          cell,
-        });
-        this.d.approvals.audited('gate.required', approval, 'gate', { cell, reasons, requested_by: approval.requested_by, expires_at: approval.expires_at });
-        this.d.onApprovalCreated(approval);
-        return { decision: 'require_approval', reason: `${cell} needs a person's approval`, cell, risk, approvalId: approval.id };
+        return ask(cell, reasons);
       }
       default: {
         const never: never = verdict;

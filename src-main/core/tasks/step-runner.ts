@@ -1,9 +1,10 @@
 // Runs one step durably: start (attempt row), resolve input, execute, checkpoint — or schedule a retry, or apply on_error.
 import type { AuditLog } from '../audit';
 import type { LlmPort } from '../llm/port';
-import type { Executor } from '../tools/executor';
+import type { ExecuteRequest, Executor } from '../tools/executor';
 import type { ToolRegistry } from '../tools/registry';
 import { faultPoint } from '../util/faults';
+import { decideWithLlm, untrustedSourcesOf } from './step-runner-llm';
 import { backoffDelayMs, evaluateCondition, resolveInput, shouldRetry } from '../workflows';
 import type { Condition } from '../workflows';
 import type { OnError, RetryPolicy, StepRow, TaskRow } from './model';
@@ -21,8 +22,6 @@ export interface StepContext {
 }
 
 type Failure = { kind: string; message: string };
-
-const MAX_LLM_TURNS = 8;
 
 function outputsOf(steps: StepRow[]): Record<string, unknown> {
   const outputs: Record<string, unknown> = {};
@@ -53,7 +52,7 @@ export async function runStep(ctx: StepContext, task: TaskRow, step: StepRow, st
   faultPoint('step.started', step.step_id);
 
   if (step.kind === 'llm_decide') {
-    await decideWithLlm(ctx, task, step, steps, attempt);
+    await decideWithLlm(ctx, task, step, steps, attempt, (failure) => checkpoint(ctx, task, step, attempt, null, failure, undefined), outputsOf(steps));
     return;
   }
 
@@ -62,7 +61,8 @@ export async function runStep(ctx: StepContext, task: TaskRow, step: StepRow, st
   let callId: string | null = null;
   try {
     const input = resolveInput(JSON.parse(step.input), { outputs: outputsOf(steps), runInput: JSON.parse(task.run_input) });
-    const result = await ctx.executor.execute({
+    // The injection guard's input (the gate's `untrustedSources`): what untrusted content the model had read when it proposed this call.
+    const request: ExecuteRequest = {
       tool: step.tool ?? '',
       input,
       traceId: task.trace_id,
@@ -75,7 +75,9 @@ export async function runStep(ctx: StepContext, task: TaskRow, step: StepRow, st
       faultLabel: step.step_id,
       stepId: step.step_id,
       approvalId: step.approval_id,
-    });
+      untrustedSources: untrustedSourcesOf(ctx, task, step),
+    };
+    const result = await ctx.executor.execute(request);
     callId = result.call_id;
     if (result.status === 'waiting_approval') {
       waitForApproval(ctx, task, step, attempt, result.approval_id ?? '');
@@ -145,43 +147,4 @@ function checkpoint(ctx: StepContext, task: TaskRow, step: StepRow, attempt: num
       }
     }
   });
-}
-
-/** An llm_decide turn: the model either adds a tool step (run before this one is asked again) or completes. */
-async function decideWithLlm(ctx: StepContext, task: TaskRow, step: StepRow, steps: StepRow[], attempt: number): Promise<void> {
-  const children = steps.filter((s) => s.parent_step === step.step_id);
-  const limits = JSON.parse(step.input) as { max_turns?: number; tools?: string[] | null };
-  const maxTurns = limits.max_turns ?? MAX_LLM_TURNS;
-  let failure: Failure | null = null;
-  try {
-    if (!ctx.llm) throw Object.assign(new Error('No language model is configured.'), { kind: 'not_available' });
-    if (children.length >= maxTurns) throw Object.assign(new Error(`The model used all ${maxTurns} turns without completing.`), { kind: 'tool_error' });
-    const allowed = limits.tools ?? null;
-    const tools = ctx.registry
-      .list()
-      .filter((t) => ctx.registry.state(t).enabled && (allowed === null || allowed.includes(t.name)))
-      .map((t) => ({ name: t.name, description: t.description, risk: t.risk }));
-    const decision = await ctx.llm.decide({ intent: step.goal ?? task.goal, outputs: outputsOf(steps), tools, traceId: task.trace_id });
-    const now = new Date(ctx.now()).toISOString();
-    const base = { actor: 'llm', subject: task.id, traceId: task.trace_id };
-    if (decision.action === 'call' && !tools.some((t) => t.name === decision.tool)) {
-      throw Object.assign(new Error(`The model asked for a tool it was not offered: "${decision.tool}".`), { kind: 'unknown_tool' });
-    }
-    ctx.audit.transaction(() => {
-      ctx.audit.append({ ...base, type: 'llm.step_decided', payload: { task_id: task.id, step_id: step.step_id, model: ctx.llm?.name ?? null, turn: children.length + 1, decision } });
-      ctx.tasks.finishAttempt(task.id, step.step_id, attempt, 'succeeded', null, null, now);
-      if (decision.action === 'complete') {
-        ctx.tasks.setStep(task.id, step.step_id, { status: 'succeeded', output: JSON.stringify({ reply: decision.reply }), finished_at: now });
-        return;
-      }
-      const childId = `${step.step_id}.${children.length + 1}`;
-      ctx.tasks.insertStep(task.id, { id: childId, kind: 'tool', tool: decision.tool, input: decision.input, parent_step: step.step_id, sub: children.length + 1, risk: ctx.registry.get(decision.tool)?.risk }, step.seq);
-      const deps = [...(JSON.parse(step.depends_on) as string[]), childId];
-      // Back to pending, after its new child: the model is asked again once the child has run.
-      ctx.tasks.setStep(task.id, step.step_id, { status: 'pending', depends_on: JSON.stringify(deps) });
-    });
-  } catch (err) {
-    failure = { kind: (err as { kind?: string }).kind ?? 'tool_error', message: (err as Error).message };
-  }
-  if (failure) checkpoint(ctx, task, step, attempt, null, failure, undefined);
 }

@@ -24,6 +24,11 @@ export interface GateRequest {
   stepId?: string | null;
   /** An approval a person gave for exactly this call (the engine passes it when re-running the step). */
   approvalId?: string | null;
+  /**
+   * The injection guard's input: the tools whose untrusted results (web pages, files, MCP servers…) were in the
+   * conversation when the model proposed this call. Empty or absent when the call did not come from such a conversation.
+   */
+  untrustedSources?: readonly string[];
 }
 
 export interface Gate {
