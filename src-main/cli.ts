@@ -11,6 +11,8 @@ import { ConfigError, loadSettings } from './core/config';
 import { openDatabase } from './core/db';
 import { runGoal } from './goal';
 import { serve } from './headless';
+import { appVersion } from './main';
+import { runMcpServe } from './core/mcp/serve';
 
 const USAGE = `Usage:
   jarvis serve                          run headless: the API and dashboard on 127.0.0.1
@@ -19,6 +21,7 @@ const USAGE = `Usage:
   jarvis goal "<goal>"                  plan a goal, print the plan, run it and print the reply
   jarvis daemon pair <ws-url> <code>    pair with the privileged daemon (run \`jarvis-daemon pair\` on its host for the code)
   jarvis daemon status                  the daemon link: url, id, connected
+  jarvis mcp serve                      serve Jarvis to other agents over MCP on stdin/stdout (goals, task status, memory)
   jarvis token create --role <role> [--name <name>]
                                         make an API token (viewer, member or owner); it is printed once
 
@@ -106,6 +109,11 @@ async function run(argv: string[]): Promise<number> {
         client.close();
         core.close();
       }
+    }
+    case 'mcp': {
+      if (sub !== 'serve') throw new UsageError(sub === undefined ? '"jarvis mcp" needs a subcommand: serve.' : `Unknown mcp subcommand "${sub}": use serve.`);
+      if (rest.length > 0) throw new UsageError(`"jarvis mcp serve" takes no arguments (got "${rest[0]}").`);
+      return runMcpServe(loadSettings(), appVersion());
     }
     case 'token': {
       if (sub !== 'create') throw new UsageError(sub === undefined ? '"jarvis token" needs a subcommand: create.' : `Unknown token subcommand "${sub}": use create.`);

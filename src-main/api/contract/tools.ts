@@ -16,7 +16,7 @@ export const ToolInfo = z.object({
   description: z.string(),
   risk: z.enum(RISK_LEVELS),
   permissions: ToolPermissionsShape,
-  source: z.enum(['builtin', 'user']),
+  source: z.enum(['builtin', 'user', 'mcp']),
   runner: z.enum(['inline', 'process']),
   idempotent: z.boolean(),
   review: z.enum(['none', 'required']),

@@ -27,6 +27,8 @@ export interface ExecuteRequest {
   stepId?: string | null;
   /** An approval given for exactly this call. */
   approvalId?: string | null;
+  /** Passed to the gate: untrusted content the proposing conversation held (see GateRequest). */
+  untrustedSources?: readonly string[];
 }
 
 interface StoredCall {
@@ -99,7 +101,7 @@ export class Executor {
     if (!state.enabled) return reject({ kind: 'disabled', message: `Tool "${tool.name}" is disabled: ${state.reason}.` });
     const parsed = tool.input.safeParse(req.input);
     if (!parsed.success) return reject({ kind: 'invalid_input', message: `Input for "${tool.name}" is invalid: ${describeZod(parsed.error)}.`, details: parsed.error.issues });
-    const outOfScope = this.options.scope?.(tool, parsed.data) ?? null;
+    const outOfScope = this.options.scope?.(tool, parsed.data) ?? tool.scope?.(parsed.data) ?? null;
     if (outOfScope) return reject({ kind: 'permission_denied', message: outOfScope });
 
     // The same key: a recorded success is returned and nothing runs. A recorded failure may be retried,
@@ -112,7 +114,7 @@ export class Executor {
     }
     const id = reuse?.id ?? callId;
 
-    const gateRequest = { tool, input: parsed.data, actor: req.actor, traceId: req.traceId, taskId: req.taskId ?? null, stepId: req.stepId ?? null, approvalId: req.approvalId ?? null };
+    const gateRequest = { tool, input: parsed.data, actor: req.actor, traceId: req.traceId, taskId: req.taskId ?? null, stepId: req.stepId ?? null, approvalId: req.approvalId ?? null, untrustedSources: req.untrustedSources ?? [] };
     const gate: GateDecision = this.gate.evaluate(gateRequest, 'run');
     if (gate.decision === 'require_approval' && gate.approvalId) {
       // Not run and not failed: it waits for a person (the gate recorded gate.required and the approval).
@@ -147,6 +149,8 @@ export class Executor {
           version: tool.version,
           input: preview(parsed.data),
           risk: tool.risk,
+          // Reaching this row means the call's arguments were inside what the tool may reach.
+          scope: 'passed',
           gate,
           idempotency_key: req.idempotencyKey ?? null,
           runner: tool.runner.kind,

@@ -49,9 +49,19 @@ export interface ToolDefinition {
   /** true: running twice has the same effect as once, so an interrupted call may be retried. */
   idempotent: boolean;
   runner: ToolRunner;
-  source: 'builtin' | 'user';
+  source: 'builtin' | 'user' | 'mcp';
   /** Set for user tools that ask for filesystem or system access: disabled until a person enables them. */
   review: 'none' | 'required';
+  /** Why a tool that was never reviewed is disabled (defaults to the manifest wording). */
+  reviewReason?: string;
+  /** Tools that come and go together (an MCP server's), replaced as one by ToolRegistry.replaceGroup. */
+  group?: string;
+  /** The JSON Schemas as their author wrote them; GET /v1/tools shows these instead of a conversion. */
+  jsonSchema?: { input: unknown; output: unknown };
+  /** Results carry content from outside Jarvis (an MCP server, a web page): data to read, never instructions. */
+  untrustedOutput?: boolean;
+  /** Checks a call's arguments against what this tool may reach; returns why not, or null. */
+  scope?: (input: unknown) => string | null;
   /** Where a user tool's manifest lives (for errors and review). */
   manifestPath?: string;
   /** sha256 of the manifest and entry file, so an edit after review needs a new review. */
