@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { verifyAudit } from './audit';
 import { CapabilitiesFileError } from './capabilities';
 import { loadIdentity } from './identity';
+import { IotConfigError, loadIotFile, loadSecrets, saveSecrets } from './iot/files';
 import { createPairingCode } from './pairing';
 import { startDaemon } from './server';
 import { DaemonConfigError, loadDaemonSettings } from './settings';
@@ -14,6 +15,8 @@ const USAGE = `Usage:
   jarvis-daemon unpair <fingerprint|name>  stop trusting an app at once (a running daemon included)
   jarvis-daemon status [--json]          this daemon's id, key fingerprint, paired apps and kill switch
   jarvis-daemon audit verify [--json]    check the daemon's audit chain; exit 0 if intact, 1 if broken
+  jarvis-daemon iot secret <ha-token|mqtt-password>  read a secret from standard input into the 0600 secrets file
+  jarvis-daemon iot show                 the home settings (iot.json) and which secrets are set (never their values)
 
 Environment: JARVIS_DAEMON_HOME (data folder), JARVIS_DAEMON_PORT (default 7724; 0 picks a free port),
 JARVIS_DAEMON_BIND (default 127.0.0.1; another address only for a daemon other hosts must reach).`;
@@ -126,6 +129,37 @@ function auditVerify(home: string, json: boolean): number {
   }
 }
 
+const SECRET_NAMES = { 'ha-token': 'ha_token', 'mqtt-password': 'mqtt_password' } as const;
+
+/** Reads the secret from stdin, never from argv (which other users can see in the process list). */
+async function setSecret(home: string, which: string): Promise<number> {
+  const key = SECRET_NAMES[which as keyof typeof SECRET_NAMES];
+  if (!key) throw new UsageError(`"jarvis-daemon iot secret" takes ha-token or mqtt-password (got "${which}").`);
+  if (process.stdin.isTTY) console.error(`Type the ${which} and press Enter (it is not shown back):`);
+  let text = '';
+  for await (const chunk of process.stdin) text += (chunk as Buffer).toString('utf8');
+  const value = text.split(/\r?\n/)[0]?.trim() ?? '';
+  if (!value) {
+    console.error(`No ${which} was given on standard input; nothing changed.`);
+    return 1;
+  }
+  const store = openStore(home);
+  try {
+    saveSecrets(home, { ...loadSecrets(home), [key]: value });
+    store.audit.append('iot.secret_set', key, { which: key, by: 'cli' });
+  } finally {
+    store.close();
+  }
+  console.log(`Stored the ${which} in the daemon's private secrets file. Restart the daemon to connect with it.`);
+  return 0;
+}
+
+function showIot(home: string): number {
+  const secrets = loadSecrets(home);
+  console.log(JSON.stringify({ ...loadIotFile(home), secrets: { ha_token: secrets.ha_token !== undefined, mqtt_password: secrets.mqtt_password !== undefined } }, null, 2));
+  return 0;
+}
+
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -163,6 +197,12 @@ async function run(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: more, options: { json: { type: 'boolean', default: false } }, strict: true });
       return auditVerify(loadDaemonSettings().home, values.json);
     }
+    case 'iot': {
+      const [sub, ...more] = rest;
+      if (sub === 'secret' && more.length === 1) return setSecret(loadDaemonSettings().home, more[0] ?? '');
+      if (sub === 'show' && more.length === 0) return showIot(loadDaemonSettings().home);
+      throw new UsageError('"jarvis-daemon iot" takes: secret <ha-token|mqtt-password>, or show.');
+    }
     case 'help':
     case '--help':
     case '-h':
@@ -181,7 +221,7 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(err as Error).message}\n\n${USAGE}`);
       process.exitCode = 2;
-    } else if (err instanceof DaemonConfigError || err instanceof CapabilitiesFileError) {
+    } else if (err instanceof DaemonConfigError || err instanceof CapabilitiesFileError || err instanceof IotConfigError) {
       console.error(`The Jarvis daemon cannot start: ${err.message}`);
       process.exitCode = 78;
     } else {

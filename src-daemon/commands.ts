@@ -1,12 +1,14 @@
 // What the daemon does with each verified-or-not message: pair an app, run a command (after nonce, dialog, re-check), set the kill switch.
-import { CAPABILITY_RUNNERS, CapabilityFailed, CapabilityRefused, type CapabilityContext } from './capabilities';
+import { CAPABILITY_RUNNERS, CapabilityFailed, CapabilityRefused, checkCallService, checkPublish, type CapabilityContext } from './capabilities';
+import type { IotHub } from './iot/hub';
+import { assessHomeCommand, maxRisk } from './iot/risk';
 import { needsConfirmation, type confirm, type ConfirmAnswer } from './confirm';
 import { canonicalJson } from './audit';
 import { fingerprintOf, type DaemonIdentity } from './identity';
 import { checkPairingProof } from './pairing';
 import { MAX_CLOCK_SKEW_S, REFUSALS, type CapabilitiesFile, type CapabilityId, type ClientMessage, type DaemonMessage, type Refusal, type ReplyClaims } from './protocol';
 import type { DaemonStore } from './store';
-import { signReply, verifyCommand, verifyKill, type AcceptedCommand, type Refused } from './tokens';
+import { signReply, verifyCommand, verifyKill, verifySubscribe, type AcceptedCommand, type Refused } from './tokens';
 
 export interface DaemonContext {
   store: DaemonStore;
@@ -21,6 +23,8 @@ export interface DaemonContext {
   confirm: typeof confirm;
   /** Tokens issued before this (unix seconds) are refused: set to the start time after an unclean stop. */
   issuedNotBefore: number;
+  /** The home hub, when the daemon runs one. */
+  iot?: IotHub;
 }
 
 type PairMessage = Extract<ClientMessage, { type: 'pair' }>;
@@ -94,11 +98,26 @@ function confirmRefusal(answer: ConfirmAnswer): { code: Refusal; message: string
 
 type Runner = (args: Record<string, unknown>, ctx: CapabilityContext) => Promise<Record<string, unknown>>;
 
+/** Allow-list checks that need no device: refused before the person is asked about something that could not run anyway. */
+function precheck(cap: string, args: Record<string, unknown>, ctx: DaemonContext): CapabilityRefused | null {
+  try {
+    if (cap === 'ha.call_service') checkCallService(args as Parameters<typeof checkCallService>[0], { config: ctx.caps.capabilities });
+    if (cap === 'mqtt.publish') checkPublish(args as Parameters<typeof checkPublish>[0], { config: ctx.caps.capabilities });
+    return null;
+  } catch (err) {
+    if (err instanceof CapabilityRefused) return err;
+    throw err;
+  }
+}
+
 /** Verify → record the nonce with the acceptance → ask the person if policy says so → re-check → run → signed result. */
 export async function handleCommand(ctx: DaemonContext, id: string, token: string, peer: string): Promise<Result> {
   const v = await verifyCommand(token, { store: ctx.store, daemonId: ctx.identity.daemonId, nowS: ctx.nowS(), caps: ctx.caps });
   if (!v.ok) return refusalReply(ctx, id, peer, v);
   const { claims } = v;
+  // The daemon reads the risk itself: a lock stays critical whatever risk the token claims.
+  const assessed = assessHomeCommand(claims.cap, v.args, ctx.caps.capabilities);
+  v.risk = maxRisk(v.risk, assessed.risk);
 
   // The jti is spent before anything runs, in the same transaction as the record of it: a crash after this
   // can lose the action, never repeat it.
@@ -118,6 +137,7 @@ export async function handleCommand(ctx: DaemonContext, id: string, token: strin
       approval: claims.approval,
       trace: claims.trace,
       reason: claims.reason ?? null,
+      ...(assessed.reasons.length ? { risk_reasons: assessed.reasons } : {}),
       peer,
     });
     return 'fresh';
@@ -127,10 +147,15 @@ export async function handleCommand(ctx: DaemonContext, id: string, token: strin
     return refusalReply(ctx, id, peer, refusal('issued_before_restart', 'The token was issued before the daemon restarted after an unclean stop; send a new one.', v));
   }
 
-  if (needsConfirmation(v.config.confirm, v.risk)) {
+  const refusedEarly = precheck(claims.cap, v.args, ctx);
+  if (refusedEarly) return refusalReply(ctx, id, peer, refusal(refusedEarly.code, refusedEarly.message, v));
+
+  // The physical-safety tier always asks, whatever capabilities.json says about confirmation.
+  if (assessed.physical || needsConfirmation(v.config.confirm, v.risk)) {
     let answer: ConfirmAnswer;
+    const reason = [claims.reason, ...assessed.reasons].filter(Boolean).join('; ') || null;
     try {
-      answer = await ctx.confirm({ capability: claims.cap, args: v.args, app: v.app.name, risk: v.risk, reason: claims.reason ?? null, timeoutS: v.config.confirm_timeout_s }, ctx.env, ctx.platform);
+      answer = await ctx.confirm({ capability: claims.cap, args: v.args, app: v.app.name, risk: v.risk, reason, timeoutS: v.config.confirm_timeout_s }, ctx.env, ctx.platform);
     } catch {
       answer = 'unavailable';
     }
@@ -150,7 +175,7 @@ async function run(ctx: DaemonContext, id: string, peer: string, v: AcceptedComm
   const runner = CAPABILITY_RUNNERS[claims.cap satisfies CapabilityId] as Runner;
   let output: Record<string, unknown>;
   try {
-    output = await runner(v.args, { config: ctx.caps.capabilities, platform: ctx.platform, env: ctx.env, signal: ctx.signal });
+    output = await runner(v.args, { config: ctx.caps.capabilities, platform: ctx.platform, env: ctx.env, signal: ctx.signal, trace: claims.trace, ...(ctx.iot ? { iot: ctx.iot } : {}) });
   } catch (err) {
     if (err instanceof CapabilityRefused) {
       const code = (REFUSALS as readonly string[]).includes(err.code) ? (err.code as Refusal) : 'outside_allow_list';
@@ -163,6 +188,28 @@ async function run(ctx: DaemonContext, id: string, peer: string, v: AcceptedComm
   }
   ctx.store.audit.append('command.succeeded', claims.iss, { id, jti: claims.jti, cap: claims.cap, output: boundedOutput(output), peer });
   return reply(ctx, id, { aud: claims.iss, in_reply_to: claims.jti, ok: true, output });
+}
+
+/** A paired app asks for inbound events on this connection: verified like a command, its nonce spent, then attached. */
+export async function handleSubscribe(ctx: DaemonContext, token: string, peer: string, attach: (app: string) => void): Promise<DaemonMessage> {
+  const v = await verifySubscribe(token, { store: ctx.store, daemonId: ctx.identity.daemonId, nowS: ctx.nowS() });
+  if (!v.ok) {
+    ctx.store.audit.append('subscribe.refused', v.claimedIss, { code: v.code, reason: v.message, iss: v.claimedIss, peer });
+    return { type: 'error', error: { code: v.code, message: v.message } };
+  }
+  const { claims } = v;
+  const fresh = ctx.store.transaction(() => {
+    if (!ctx.store.claimNonce(claims.jti, claims.iss, claims.iat, claims.exp)) return false;
+    ctx.store.audit.append('inbound.subscribed', claims.iss, { app: v.app.name, iss: claims.iss, peer });
+    return true;
+  });
+  if (!fresh) {
+    ctx.store.audit.append('subscribe.refused', claims.iss, { code: 'replayed', reason: 'subscribe token used before', iss: claims.iss, peer });
+    return { type: 'error', error: { code: 'replayed', message: 'This subscribe token was used before.' } };
+  }
+  if (!ctx.iot) return { type: 'error', error: { code: 'unavailable', message: 'This daemon runs no home hub.' } };
+  attach(claims.iss);
+  return { type: 'subscribed', app_fingerprint: claims.iss };
 }
 
 /** Sets the kill watermark. It only rises, and never past now + skew, so a kill message cannot lock out tomorrow's commands. */

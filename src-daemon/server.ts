@@ -4,9 +4,11 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { loadCapabilities } from './capabilities';
 import { confirm } from './confirm';
-import { handleCommand, handleKill, handlePair, handleUnreadableCommand, type DaemonContext } from './commands';
+import { handleCommand, handleKill, handlePair, handleSubscribe, handleUnreadableCommand, type DaemonContext } from './commands';
 import { loadIdentity } from './identity';
-import { ClientMessage, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type DaemonMessage } from './protocol';
+import { writeCapabilities } from './iot/configure';
+import { IotHub } from './iot/hub';
+import { CapabilitiesFile, ClientMessage, INBOUND_TYP, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, signCompact, type DaemonMessage } from './protocol';
 import { wsUrl } from './settings';
 import { openStore } from './store';
 import { MAX_TOKEN_BYTES } from './tokens';
@@ -73,6 +75,27 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     // After an unclean stop the newest nonces may be lost (see openStore): nothing issued before now is trusted.
     issuedNotBefore: store.uncleanStop() ? startedS : 0,
   };
+  const capsFile = options.capabilitiesPath ?? DEFAULT_CAPABILITIES_PATH;
+  let iot: IotHub;
+  try {
+    iot = new IotHub({
+      home: options.home,
+      store,
+      daemonId: identity.daemonId,
+      caps: () => ctx.caps,
+      replaceCaps: (next) => {
+        const checked = CapabilitiesFile.parse(next);
+        writeCapabilities(options.home, checked);
+        ctx.caps = loadCapabilities(capsFile, options.home);
+      },
+      sign: (app, body) => signCompact({ iss: identity.daemonId, aud: app, iat: ctx.nowS(), body }, INBOUND_TYP, identity.privateKey),
+      log,
+    });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  ctx.iot = iot;
   store.pruneNonces(ctx.nowS());
   const pruner = setInterval(() => {
     try {
@@ -103,6 +126,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     });
   } catch (err) {
     clearInterval(pruner);
+    await iot.close();
     store.close();
     throw new Error(`cannot listen on ${wsUrl(bind, options.port)}: ${(err as Error).message}`);
   }
@@ -127,6 +151,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     let queued = 0;
     let queue: Promise<unknown> = Promise.resolve();
     let closed = false;
+    let detach: (() => void) | null = null;
+    const subscriber = {
+      app: '',
+      send: (frame: string) => send({ type: 'inbound', frame }),
+      buffered: () => ws.bufferedAmount,
+      close: (reason: string) => drop(reason, 1008),
+    };
 
     const record = (type: string, payload: Record<string, unknown>): void => {
       try {
@@ -197,7 +228,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
           return enqueue(id, () => handleUnreadableCommand(ctx, id, peer, tooLarge ? 'too_large' : 'malformed', tooLarge ? `The token is larger than ${MAX_TOKEN_BYTES} bytes.` : 'The command message does not match the protocol.'));
         }
         const type = (json as { type?: unknown } | null)?.type;
-        return malformed(id, typeof type === 'string' && !['pair', 'command', 'kill', 'ping'].includes(type) ? `Unknown message type ${JSON.stringify(type.slice(0, 32))}.` : 'The message does not match the protocol.');
+        return malformed(id, typeof type === 'string' && !['pair', 'command', 'kill', 'ping', 'subscribe', 'ack'].includes(type) ? `Unknown message type ${JSON.stringify(type.slice(0, 32))}.` : 'The message does not match the protocol.');
       }
       const msg = parsed.data;
       switch (msg.type) {
@@ -210,6 +241,20 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
         case 'kill':
           // Not queued: the kill switch must not wait behind a command whose dialog is open.
           return track(guarded(undefined, () => handleKill(ctx, msg.token, peer)));
+        case 'subscribe':
+          if (detach) return malformed(undefined, 'This connection is already subscribed.');
+          return track(
+            guarded(undefined, () =>
+              handleSubscribe(ctx, msg.token, peer, (app) => {
+                subscriber.app = app;
+                detach = iot.subscribe(subscriber);
+              }),
+            ),
+          );
+        case 'ack':
+          // Only a connection that proved itself with a subscribe token may move its app's cursor.
+          if (!detach) return malformed(undefined, 'Acknowledgements need a subscription first.');
+          return iot.forwarder.ack(subscriber, msg.seq);
         default: {
           const never: never = msg;
           return malformed(undefined, `Unhandled message ${String(never)}.`);
@@ -236,9 +281,11 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     });
     ws.on('close', () => {
       closed = true;
+      detach?.();
     });
   });
 
+  iot.start();
   store.audit.append('daemon.started', identity.daemonId, { bind, port, fingerprint: identity.fingerprint, capabilities: Object.keys(caps.capabilities), pid: process.pid, after_unclean_stop: ctx.issuedNotBefore > 0 });
 
   let closing: Promise<void> | null = null;
@@ -252,6 +299,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       closing ??= (async () => {
         clearInterval(pruner);
         abort.abort();
+        await iot.close();
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);

@@ -19,6 +19,8 @@ import {
   type ReplyClaims,
   type Risk,
   signCompact,
+  SUBSCRIBE_TYP,
+  SubscribeClaims,
   verifyCompact,
 } from './protocol';
 import type { DaemonStore, PairedApp } from './store';
@@ -65,7 +67,7 @@ type Signed<C> = { ok: true; claims: C; app: PairedApp } | Refused;
  * The steps common to every token: shape and size → alg → typ → issuer is paired → signature → claims →
  * audience → expiry → lifetime → issued-at. The payload is read unverified only to choose the issuer's key.
  */
-async function verifySigned<S extends typeof CommandClaims | typeof KillClaims>(token: string, typ: string, schema: S, ctx: VerifyContext): Promise<Signed<z.infer<S>>> {
+async function verifySigned<S extends typeof CommandClaims | typeof KillClaims | typeof SubscribeClaims>(token: string, typ: string, schema: S, ctx: VerifyContext): Promise<Signed<z.infer<S>>> {
   if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) return refuse('too_large', `The token is larger than ${MAX_TOKEN_BYTES} bytes.`);
   const parts = token.split('.');
   const notJws = refuse('malformed', 'The token is not a compact JWS (header.payload.signature).');
@@ -159,6 +161,11 @@ export async function verifyCommand(token: string, ctx: VerifyContext & { caps: 
 
 export async function verifyKill(token: string, ctx: VerifyContext): Promise<{ ok: true; claims: KillClaims; app: PairedApp } | Refused> {
   return verifySigned(token, KILL_TYP, KillClaims, ctx);
+}
+
+/** A paired app asking for inbound events: the same checks as a command token, without a capability. */
+export async function verifySubscribe(token: string, ctx: VerifyContext): Promise<{ ok: true; claims: SubscribeClaims; app: PairedApp } | Refused> {
+  return verifySigned(token, SUBSCRIBE_TYP, SubscribeClaims, ctx);
 }
 
 /** A reply the app can check came from this daemon and answers exactly its command. */

@@ -1,5 +1,6 @@
 // What every capability runner receives, and the lookup of its own whitelist entry.
 import type { CapabilitiesFile, CapabilityId } from '../protocol';
+import type { IotHub } from '../iot/hub';
 import { CapabilityRefused } from './errors';
 
 export interface CapabilityContext {
@@ -10,6 +11,10 @@ export interface CapabilityContext {
   env: NodeJS.ProcessEnv;
   /** Aborted when the daemon stops or the command is cancelled; running processes are killed. */
   signal: AbortSignal;
+  /** The home hub (Home Assistant and MQTT), for the home capabilities. */
+  iot?: IotHub;
+  /** The trace the command belongs to: a state change it causes travels back under it. */
+  trace?: string;
 }
 
 type Entries = CapabilitiesFile['capabilities'];

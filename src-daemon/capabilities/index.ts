@@ -2,7 +2,10 @@
 import type { z } from 'zod';
 import type { CAPABILITY_ARGS, CapabilityId } from '../protocol';
 import type { CapabilityContext } from './context';
+import { runIotConfigure, runIotTest } from '../iot/configure';
 import { runFileMove } from './file-move';
+import { runHaCallService, runHaGetState, runHaResolve } from './ha';
+import { runMqttPublish } from './mqtt';
 import { runNoop } from './noop';
 import { runOpenApp } from './open-app';
 import { runRunScript } from './run-script';
@@ -38,4 +41,12 @@ export const CAPABILITY_RUNNERS: { readonly [K in CapabilityId]: CapabilityRunne
   screenshot: classified('screenshot', runScreenshot),
   file_move: classified('file_move', runFileMove),
   run_script: classified('run_script', async (args, ctx) => ({ ...(await runRunScript(args, ctx)) })),
+  'ha.call_service': classified('ha.call_service', runHaCallService),
+  'ha.get_state': classified('ha.get_state', runHaGetState),
+  'ha.resolve': classified('ha.resolve', runHaResolve),
+  'mqtt.publish': classified('mqtt.publish', runMqttPublish),
+  'iot.configure': classified('iot.configure', runIotConfigure),
+  'iot.test': classified('iot.test', runIotTest),
 });
+export { checkCallService } from './ha';
+export { checkPublish } from './mqtt';

@@ -37,7 +37,7 @@ describe('loadCapabilities', () => {
   it('loads the repository\'s shipped default', () => {
     const caps = loadCapabilities(REPO_DEFAULT, home);
     expect(caps.version).toBe(1);
-    expect(Object.keys(caps.capabilities).sort()).toEqual(['file_move', 'noop', 'open_app', 'run_script', 'screenshot']);
+    expect(Object.keys(caps.capabilities).sort()).toEqual(['file_move', 'ha.call_service', 'ha.get_state', 'ha.resolve', 'iot.configure', 'iot.test', 'mqtt.publish', 'noop', 'open_app', 'run_script', 'screenshot']);
   });
 
   it('uses the repository default when the daemon has no copy, with defaults filled in', () => {

@@ -1,7 +1,8 @@
 // The capabilities the daemon can carry out: their argument schemas (in code) and the capabilities.json whitelist format.
 import { z } from 'zod';
+import { EntityId, EntityPattern, HA_ACTIONS, IotConfigureArgs, IotTestArgs, PublishTopic, TopicFilter } from './iot';
 
-export const CAPABILITY_IDS = ['open_app', 'screenshot', 'file_move', 'run_script', 'noop'] as const;
+export const CAPABILITY_IDS = ['open_app', 'screenshot', 'file_move', 'run_script', 'noop', 'ha.call_service', 'ha.get_state', 'ha.resolve', 'mqtt.publish', 'iot.configure', 'iot.test'] as const;
 export type CapabilityId = (typeof CAPABILITY_IDS)[number];
 
 export const RISKS = ['none', 'low', 'medium', 'high', 'critical'] as const;
@@ -14,6 +15,17 @@ export const CAPABILITY_ARGS = {
   file_move: z.strictObject({ from: z.string().min(1).max(4096), to: z.string().min(1).max(4096), overwrite: z.boolean().default(false) }),
   run_script: z.strictObject({ script_id: z.string().min(1).max(64), args: z.array(z.string().max(4096)).max(64).default([]) }),
   noop: z.strictObject({}),
+  'ha.call_service': z.strictObject({
+    domain: z.string().regex(/^[a-z0-9_]{1,64}$/, 'a Home Assistant domain such as light'),
+    service: z.string().regex(/^[a-z0-9_]{1,64}$/, 'a service name such as turn_on'),
+    entity_id: z.union([EntityId, z.array(EntityId).min(1).max(50)]),
+    data: z.record(z.string().max(64), z.unknown()).default({}),
+  }),
+  'ha.get_state': z.strictObject({ entity_id: EntityId }),
+  'ha.resolve': z.strictObject({ name: z.string().trim().min(1).max(200), action: z.enum(HA_ACTIONS), value: z.string().trim().min(1).max(200).optional() }),
+  'mqtt.publish': z.strictObject({ topic: PublishTopic, payload: z.string().max(256 * 1024), qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1), retain: z.boolean().default(false) }),
+  'iot.configure': IotConfigureArgs,
+  'iot.test': IotTestArgs,
 } as const satisfies Record<CapabilityId, z.ZodType>;
 
 /** Who must confirm on the daemon's own screen: always, never, or from a risk level up. */
@@ -49,6 +61,14 @@ export const CapabilitiesFile = z.strictObject({
       })
       .optional(),
     noop: z.strictObject({ ...Common }).optional(),
+    /** Entities (exact ids or "light.*" patterns) the daemon may act on; `critical` marks entities that always need both confirmations. */
+    'ha.call_service': z.strictObject({ ...Common, entities: z.array(EntityPattern).max(2000).default([]), critical: z.array(EntityId).max(2000).default([]) }).optional(),
+    'ha.get_state': z.strictObject({ ...Common, entities: z.array(EntityPattern).max(2000).default([]) }).optional(),
+    'ha.resolve': z.strictObject({ ...Common }).optional(),
+    /** MQTT topic filters (+ and # allowed) a publish may go to. */
+    'mqtt.publish': z.strictObject({ ...Common, topics: z.array(TopicFilter).max(2000).default([]) }).optional(),
+    'iot.configure': z.strictObject({ ...Common }).optional(),
+    'iot.test': z.strictObject({ ...Common }).optional(),
   }),
 });
 export type CapabilitiesFile = z.infer<typeof CapabilitiesFile>;

@@ -2,3 +2,5 @@
 export * from './messages';
 export * from './capabilities';
 export * from './jws';
+export * from './iot';
+export * from './seal';

@@ -72,6 +72,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('command'), id: z.string().min(1).max(64), token: z.string().min(1).max(32 * 1024) }),
   z.strictObject({ type: z.literal('kill'), token: z.string().min(1).max(4096) }),
   z.strictObject({ type: z.literal('ping'), id: z.string().max(64).optional() }),
+  /** Asks for inbound events, health and the entity directory on this connection; the token (SUBSCRIBE_TYP) proves a paired app. */
+  z.strictObject({ type: z.literal('subscribe'), token: z.string().min(1).max(4096) }),
+  /** Every inbound event up to and including `seq` is stored by the app: the daemon may forget it. */
+  z.strictObject({ type: z.literal('ack'), seq: z.number().int().min(0) }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -83,6 +87,9 @@ export const DaemonMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('killed'), kill_before: z.number().int() }),
   z.strictObject({ type: z.literal('pong'), id: z.string().optional() }),
   z.strictObject({ type: z.literal('error'), id: z.string().optional(), error: z.strictObject({ code: z.string(), message: z.string() }) }),
+  z.strictObject({ type: z.literal('subscribed'), app_fingerprint: z.string() }),
+  /** `frame` is a JWS signed by the daemon (typ INBOUND_TYP) with InboundClaims. */
+  z.strictObject({ type: z.literal('inbound'), frame: z.string() }),
 ]);
 export type DaemonMessage = z.infer<typeof DaemonMessage>;
 

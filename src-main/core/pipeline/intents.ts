@@ -140,6 +140,47 @@ export const INTENTS: readonly IntentDecl[] = Object.freeze([
     steps: [{ tool: 'approval.deny', input: { approval_id: '$approval_id' } }],
     reply: { success: 'Denied {{output.tool}}; it will not run.', failure: 'I could not deny that: {{error.message}}' },
   },
+  // Home intents: the daemon resolves the name against Home Assistant's entity names and areas (s1), then calls the service (s2).
+  {
+    id: 'home.switch',
+    description: 'Turn a Home Assistant device on or off, or lock or unlock a lock',
+    examples: ['turn on the kitchen light', 'turn the fan off', 'unlock the front door'],
+    patterns: [
+      /^turn\s+(?<action>on|off)\s+(?:the\s+)?(?<name>.+?)[.!]?$/i,
+      /^turn\s+(?:the\s+)?(?<name>.+?)\s+(?<action>on|off)[.!]?$/i,
+      /^(?<action>lock|unlock|toggle)\s+(?:the\s+)?(?<name>.+?)[.!]?$/i,
+    ],
+    slots: z.object({
+      action: z.string().transform((a) => ({ on: 'turn_on', off: 'turn_off' })[a.toLowerCase()] ?? a.toLowerCase()),
+      name: z.string().trim().min(1).max(200),
+    }),
+    steps: [
+      { tool: 'daemon.ha.resolve', input: { name: '$name', action: '$action' } },
+      { tool: 'daemon.ha.call_service', input: { domain: { from_step: 's1', path: 'domain' }, service: { from_step: 's1', path: 'service' }, entity_id: { from_step: 's1', path: 'entity_id' }, data: { from_step: 's1', path: 'data' } } },
+    ],
+    reply: { success: 'Done: {{output.summary}}.', failure: 'I could not do that: {{error.message}}' },
+  },
+  {
+    id: 'home.set',
+    description: 'Set a Home Assistant device to a value (brightness, temperature, option)',
+    examples: ['set the living room lamp to 40', 'set the thermostat to 21'],
+    patterns: [/^set\s+(?:the\s+)?(?<name>.+?)\s+to\s+(?<value>.+?)[.!]?$/i],
+    slots: z.object({ name: z.string().trim().min(1).max(200), value: z.string().trim().min(1).max(200) }),
+    steps: [
+      { tool: 'daemon.ha.resolve', input: { name: '$name', action: 'set', value: '$value' } },
+      { tool: 'daemon.ha.call_service', input: { domain: { from_step: 's1', path: 'domain' }, service: { from_step: 's1', path: 'service' }, entity_id: { from_step: 's1', path: 'entity_id' }, data: { from_step: 's1', path: 'data' } } },
+    ],
+    reply: { success: 'Done: {{output.summary}}.', failure: 'I could not set {{slots.name}}: {{error.message}}' },
+  },
+  {
+    id: 'mqtt.publish',
+    description: 'Publish a message to an MQTT topic',
+    examples: ['publish ON to home/porch/light/set'],
+    patterns: [/^publish\s+(?<payload>.+?)\s+to\s+(?:topic\s+)?(?<topic>[^\s+#]+)$/i],
+    slots: z.object({ payload: z.string().min(1).max(10_000), topic: z.string().min(1).max(1024) }),
+    steps: [{ tool: 'daemon.mqtt.publish', input: { topic: '$topic', payload: '$payload' } }],
+    reply: { success: 'Published to {{output.topic}}.', failure: 'I could not publish to {{slots.topic}}: {{error.message}}' },
+  },
 ]);
 
 export interface IntentMatch {

@@ -26,6 +26,8 @@ export interface SafetyDeps {
   /** Whether the daemon's own dialog will confirm this daemon capability at this risk. */
   daemonConfirms?(cap: string, risk: Risk): boolean;
   onKillSwitch?(on: boolean): void;
+  /** Entity ids the person marked critical (kept by the daemon); each call on one needs an approval. */
+  criticalEntities?(): ReadonlySet<string>;
 }
 
 export class Safety {
@@ -37,8 +39,10 @@ export class Safety {
   private readonly listeners = new Set<(a: Approval) => void>();
   private engine: TaskEngine | null = null;
   private readonly now: () => number;
+  private critical: () => ReadonlySet<string>;
 
   constructor(private readonly d: SafetyDeps) {
+    this.critical = d.criticalEntities ?? (() => new Set<string>());
     this.now = d.now ?? Date.now;
     this.controls = new ControlStore(d.db, d.audit);
     this.approvals = new ApprovalStore(d.db, d.audit, this.now);
@@ -51,12 +55,17 @@ export class Safety {
       approvals: this.approvals,
       grants: this.grants,
       now: this.now,
-      criticalEntities: () => new Set<string>(),
+      criticalEntities: () => this.critical(),
       onApprovalCreated: (a) => this.emit(a),
       onAnomaly: (f) => this.anomaly(f),
       ...(d.burstPerMinute ? { burstPerMinute: d.burstPerMinute } : {}),
       ...(d.daemonConfirms ? { daemonConfirms: d.daemonConfirms } : {}),
     });
+  }
+
+  /** Where the critical marks come from once the home link is up (the daemon holds them). */
+  setCriticalEntities(source: () => ReadonlySet<string>): void {
+    this.critical = source;
   }
 
   attach(engine: TaskEngine): void {

@@ -18,6 +18,7 @@ import {
 } from '../../../../src-daemon/protocol';
 import type { AuditLog } from '../../audit';
 import { stmt, type Db } from '../../db';
+import { InboundLink, type InboundSink, type InboundState } from './inbound';
 import type { AppIdentity } from './keys';
 
 export interface DaemonLink {
@@ -34,6 +35,8 @@ export interface DaemonState {
   daemon_id: string | null;
   app_fingerprint: string;
   last_error: string | null;
+  /** The inbound link (home events and health) and what the daemon last said about Home Assistant and MQTT. */
+  iot: InboundState | null;
 }
 
 /** The daemon refused or failed a command; `code` is one of the protocol's refusal codes. */
@@ -58,6 +61,8 @@ export class DaemonClient {
   private waiters: ((m: DaemonMessage) => void)[] = [];
   private lastError: string | null = null;
   private seq = 0;
+  /** Set once the app wires home events into its pipeline. */
+  inbound: InboundLink | null = null;
 
   constructor(
     private readonly db: Db,
@@ -72,7 +77,22 @@ export class DaemonClient {
 
   state(): DaemonState {
     const link = this.link();
-    return { paired: link !== undefined, connected: this.ws?.readyState === WebSocket.OPEN, url: link?.url ?? null, daemon_id: link?.daemon_id ?? null, app_fingerprint: this.identity.fingerprint, last_error: this.lastError };
+    return {
+      paired: link !== undefined,
+      connected: this.ws?.readyState === WebSocket.OPEN || (this.inbound?.view().connected ?? false),
+      url: link?.url ?? null,
+      daemon_id: link?.daemon_id ?? null,
+      app_fingerprint: this.identity.fingerprint,
+      last_error: this.lastError,
+      iot: this.inbound?.view() ?? null,
+    };
+  }
+
+  /** Subscribes to the paired daemon's inbound events (and keeps doing so across reconnects and re-pairing). */
+  startInbound(sink: InboundSink): InboundLink {
+    this.inbound ??= new InboundLink(() => this.link(), this.identity, this.audit, sink);
+    this.inbound.start();
+    return this.inbound;
   }
 
   private fail(message: string): never {
@@ -164,6 +184,7 @@ export class DaemonClient {
       this.audit.append({ type: 'daemon.paired', actor: 'person', subject: link.daemon_id, payload: { url, daemon_id: link.daemon_id, daemon_key_fingerprint: crypto.createHash('sha256').update(Buffer.from(link.daemon_key, 'base64url')).digest('hex'), app_fingerprint: this.identity.fingerprint } });
     });
     this.lastError = null;
+    this.inbound?.restart();
     return link;
   }
 
@@ -236,6 +257,7 @@ export class DaemonClient {
     if (msg.type !== 'killed') throw new DaemonError('unavailable', 'the daemon did not confirm the kill switch');
   }
 
+  /** Closes the command connection; the inbound link has its own life (stopped by whoever started it). */
   close(): void {
     this.ws?.close();
     this.ws = null;

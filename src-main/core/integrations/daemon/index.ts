@@ -4,6 +4,8 @@ import { CapabilitiesFile, RISKS, type CapabilityId, type Risk } from '../../../
 export { DaemonClient, DaemonError } from './client';
 export type { DaemonState, DaemonLink } from './client';
 export { loadAppIdentity } from './keys';
+export { attachIot, inboundSink, type IotBridgeDeps } from './bridge';
+export { InboundLink, type InboundSink, type InboundState } from './inbound';
 
 /** The default whitelist shipped with the app (the daemon's own copy may be stricter). */
 export function readCapabilities(file: string): CapabilitiesFile {

@@ -56,7 +56,8 @@ export function classifyRisk(r: RiskInput): RiskResult {
   };
   if (r.tool === 'http_request') httpRequestRisk(r, raise);
   if (r.tool === 'daemon.file_move') fileMoveRisk(r, raise);
-  if (r.tool === 'ha.call_service') haServiceRisk(r.input, raise);
+  // The daemon carries Home Assistant calls out as daemon.ha.call_service; both names are read alike.
+  if (r.tool === 'ha.call_service' || r.tool === 'daemon.ha.call_service') haServiceRisk(r.input, raise);
   entityRisk(r, raise);
 
   let risk = base;
