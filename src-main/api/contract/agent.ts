@@ -1,11 +1,16 @@
 // The planner API: plan a goal into steps, execute them, follow their status.
 import { z } from 'zod';
-import { RISK_LEVELS } from './tools';
+import { AuditEvent, Verification } from './audit';
+import { RISK_LEVELS, ToolPermissionsShape } from './tools';
 
 export const PlanRequest = z.strictObject({
   goal: z.string().trim().min(1, 'goal must not be empty').max(4000),
   context: z.record(z.string(), z.unknown()).optional(),
 });
+
+export const GATE_VERDICTS = ['allow', 'require_approval', 'deny'] as const;
+export const CONFIRMERS = ['app', 'daemon'] as const;
+export type Confirmer = (typeof CONFIRMERS)[number];
 
 export const PlanStep = z.object({
   id: z.string(),
@@ -15,6 +20,17 @@ export const PlanStep = z.object({
   risk: z.enum(RISK_LEVELS),
   /** What the step would do, without doing it (the dry-run preview). */
   preview: z.record(z.string(), z.unknown()).optional(),
+  /** The tool's own description, for people reading the plan. */
+  description: z.string().optional(),
+  /** What the tool may touch, as its manifest declares. */
+  permissions: ToolPermissionsShape.optional(),
+  /** The gate's prediction for this step at the current autonomy: its verdict, the deciding cell and why. */
+  gate: z.object({ decision: z.enum(GATE_VERDICTS), cell: z.string(), reason: z.string() }).optional(),
+  /**
+   * Who will be asked before the step runs: `app` is an approval in Jarvis, `daemon` the daemon's own dialog
+   * on its screen (as the app's copy of capabilities.json predicts; the daemon's own copy has the last word).
+   */
+  confirmations: z.array(z.enum(CONFIRMERS)).optional(),
 });
 export type PlanStep = z.infer<typeof PlanStep>;
 
@@ -60,6 +76,8 @@ export const TaskStatusView = z.object({
   goal: z.string(),
   intent: z.string().nullable(),
   status: z.enum(TASK_STATUSES),
+  /** Who paused it, when it is paused: `kill_switch`, `anomaly`, or null for a person's pause. */
+  paused_by: z.string().nullable().optional(),
   steps: z.array(StepState),
   reply: z.string().nullable(),
   error: z.object({ kind: z.string(), message: z.string() }).nullable(),
@@ -106,3 +124,16 @@ export const TaskProgress = z.object({
   message: z.string(),
 });
 export type TaskProgress = z.infer<typeof TaskProgress>;
+
+/** An audit row of a task's trace, with whether it is part of the verified chain (its own hash matches and no break precedes it). */
+export const TrailEvent = AuditEvent.extend({ verified: z.boolean() });
+export type TrailEvent = z.infer<typeof TrailEvent>;
+
+/** GET /v1/tasks/:id/trail: the task's trace as audit rows, checked against the whole chain's verification. */
+export const TaskTrail = z.object({
+  task_id: z.string(),
+  trace_id: z.string(),
+  events: z.array(TrailEvent),
+  verification: Verification,
+});
+export type TaskTrail = z.infer<typeof TaskTrail>;

@@ -15,17 +15,32 @@ export const AuditEvent = z.object({
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
+const Instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with a zone, e.g. 2025-01-31T09:00:00Z' });
+
 /**
  * Query string of GET /v1/audit. Rows always come oldest first. With `after` (an id cursor) the rows
- * after it; without, the newest `limit` rows (the tail). `next_after` continues from the last row.
+ * after it; without, the newest `limit` rows (the tail), or the newest before `before` to page back.
+ * `next_after` continues from the last row. `since` (inclusive) and `until` (exclusive) bound the time.
  */
-export const AuditQuery = z.strictObject({
-  trace_id: z.string().min(1).max(128).optional(),
-  type: z.string().min(1).max(128).optional(),
-  after: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+export const AuditQuery = z
+  .strictObject({
+    trace_id: z.string().min(1).max(128).optional(),
+    type: z.string().min(1).max(128).optional(),
+    after: z.coerce.number().int().min(0).optional(),
+    before: z.coerce.number().int().min(1).optional(),
+    since: Instant.optional(),
+    until: Instant.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .refine((q) => q.since === undefined || q.until === undefined || Date.parse(q.since) < Date.parse(q.until), {
+    path: ['until'],
+    error: 'must be later than since',
+  });
 export type AuditQuery = z.infer<typeof AuditQuery>;
+
+/** GET /v1/audit/types: every event type in the trail with how many rows it has, for filter choices. */
+export const AuditTypeCounts = z.object({ types: z.array(z.object({ type: z.string(), count: z.number().int().min(0) })) });
+export type AuditTypeCounts = z.infer<typeof AuditTypeCounts>;
 
 export const AuditList = z.object({
   events: z.array(AuditEvent),
@@ -70,5 +85,11 @@ export const AuditExportQuery = z
   .strictObject({
     trace_id: z.string().min(1).max(128).optional(),
     task_id: z.string().min(1).max(128).optional(),
+    /** jsonl (default): the file itself; json: the same lines inside a JSON answer, for clients that add their own auth header. */
+    format: z.enum(['jsonl', 'json']).default('jsonl'),
   })
   .refine((q) => (q.trace_id === undefined) !== (q.task_id === undefined), 'give exactly one of trace_id or task_id');
+
+/** GET /v1/audit/export?format=json: the lines of the export file and the name to save it under. */
+export const AuditExportFile = z.object({ filename: z.string(), lines: z.array(z.string()).min(1) });
+export type AuditExportFile = z.infer<typeof AuditExportFile>;

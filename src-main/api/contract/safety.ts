@@ -1,5 +1,7 @@
 // Safety as clients see it: autonomy, the kill switch, policy rules, approvals, grants, roles.
 import { z } from 'zod';
+import { IotLink, IotStatus } from './iot';
+import { McpServerHealth } from './mcp';
 import { RISK_LEVELS } from './tools';
 
 export const AUTONOMY = ['A0', 'A1', 'A2', 'A3', 'A4'] as const;
@@ -77,6 +79,9 @@ export const DaemonIntegration = z.object({
   daemon_id: z.string().nullable(),
   app_fingerprint: z.string(),
   last_error: z.string().nullable(),
+  /** Home events from the daemon and what it last said about Home Assistant and MQTT (optional so older clients' values still type). */
+  iot: IotLink.extend({ status: IotStatus.nullable() }).nullable().optional(),
 });
-export const Integrations = z.object({ daemon: DaemonIntegration });
+/** The daemon link and each MCP server's health (`mcp` is always sent; optional so older clients' values still type). */
+export const Integrations = z.object({ daemon: DaemonIntegration, mcp: z.array(McpServerHealth).optional() });
 export type Integrations = z.infer<typeof Integrations>;

@@ -1,6 +1,8 @@
 // The planner API: POST /v1/agent/plan, POST /v1/agent/execute, GET /v1/agent/status/:task_id.
+import { daemonWillConfirm, readCapabilities } from '../../core/integrations/daemon';
 import { InvalidEventError } from '../../core/pipeline';
-import { API_PATHS, ExecuteRequest, PlanRequest, type Plan } from '../contract';
+import { resourcePath } from '../../core/util/resources';
+import { API_PATHS, ExecuteRequest, PlanRequest, type Confirmer, type Plan, type PlanStep } from '../contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { MAX_WAIT_MS, waitAtMost } from './events';
 import { taskErrors } from './tasks';
@@ -13,6 +15,35 @@ function previewOf(ctx: RouteContext, action: string, input: unknown): Record<st
   } catch {
     return { tool: action, input };
   }
+}
+
+let capabilities: ReturnType<typeof readCapabilities> | null = null;
+
+/** Who will be asked before a step runs, as far as the app can tell before running it. */
+function confirmationsOf(action: string, risk: PlanStep['risk'], decision: string, cell: string): Confirmer[] {
+  const out: Confirmer[] = [];
+  if (decision === 'require_approval') out.push('app');
+  const cap = action.startsWith('daemon.') ? action.slice('daemon.'.length) : null;
+  if (cap !== null) {
+    capabilities ??= readCapabilities(resourcePath('capabilities.json'));
+    if (cell === 'daemon_dialog' || daemonWillConfirm(capabilities, cap, risk)) out.push('daemon');
+  }
+  return out;
+}
+
+/** The step as a person should see it before saying Run: what the tool is, what it may touch, and who will be asked. */
+function describeStep(ctx: RouteContext, step: Pick<PlanStep, 'id' | 'action' | 'input' | 'requires_approval' | 'risk'>): PlanStep {
+  const tool = ctx.agent.registry.get(step.action);
+  const base: PlanStep = { ...step, preview: previewOf(ctx, step.action, step.input) };
+  if (!tool) return base;
+  const predicted = ctx.agent.safety.gate.evaluate({ tool, input: step.input, actor: `person:${ctx.role}`, traceId: '', taskId: null }, 'plan');
+  return {
+    ...base,
+    description: tool.description,
+    permissions: tool.permissions,
+    gate: { decision: predicted.decision, cell: predicted.cell, reason: predicted.reason },
+    confirmations: confirmationsOf(step.action, step.risk, predicted.decision, predicted.cell),
+  };
 }
 
 async function plan(ctx: RouteContext): Promise<void> {
@@ -36,7 +67,7 @@ async function plan(ctx: RouteContext): Promise<void> {
     task_id: task.task_id,
     trace_id: task.trace_id,
     intent: task.intent,
-    steps: task.steps.map(({ id, action, input, requires_approval, risk }) => ({ id, action, input, requires_approval, risk, preview: previewOf(ctx, action, input) })),
+    steps: task.steps.map(({ id, action, input, requires_approval, risk }) => describeStep(ctx, { id, action, input, requires_approval, risk })),
   };
   sendJson(ctx.res, 200, result);
 }

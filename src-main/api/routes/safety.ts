@@ -25,6 +25,15 @@ function listApprovals(ctx: RouteContext): void {
   sendJson(ctx.res, 200, { approvals: ctx.agent.safety.approvals.list(q.status, q.limit) });
 }
 
+function getApproval(ctx: RouteContext): void {
+  ctx.agent.safety.expireDue();
+  const a = ctx.agent.safety.approvals.get(ctx.params.id ?? '');
+  if (!a) throw new ApiError(404, 'not_found', `No approval "${ctx.params.id ?? ''}".`);
+  // The stored hash of the input is the store's own business.
+  const { input_hash: _hash, ...view } = a;
+  sendJson(ctx.res, 200, view);
+}
+
 async function approve(ctx: RouteContext): Promise<void> {
   const hasBody = Number(ctx.req.headers['content-length'] ?? 0) > 0;
   const body = parseWith(ApproveRequest, hasBody ? await readJson(ctx.req) : {}, 'approval');
@@ -74,11 +83,12 @@ function resumeSource(ctx: RouteContext): void {
 
 export const SAFETY_ROUTES: readonly Route[] = [
   { method: 'GET', path: API_PATHS.approvals, handle: listApprovals },
+  { method: 'GET', path: `${API_PATHS.approvals}/:id`, handle: getApproval },
   { method: 'POST', path: `${API_PATHS.approvals}/:id/approve`, handle: approve },
   { method: 'POST', path: `${API_PATHS.approvals}/:id/deny`, handle: deny },
   { method: 'GET', path: API_PATHS.grants, handle: (ctx) => sendJson(ctx.res, 200, { grants: ctx.agent.safety.grants.list() }) },
   { method: 'DELETE', path: `${API_PATHS.grants}/:id`, handle: revokeGrant },
-  { method: 'GET', path: API_PATHS.integrations, handle: (ctx) => sendJson(ctx.res, 200, { daemon: ctx.agent.daemon.state() } satisfies Integrations) },
+  { method: 'GET', path: API_PATHS.integrations, handle: (ctx) => sendJson(ctx.res, 200, { daemon: ctx.agent.daemon.state(), mcp: ctx.agent.mcp.health() } satisfies Integrations) },
   { method: 'GET', path: API_PATHS.controls, handle: (ctx) => sendJson(ctx.res, 200, ctx.agent.safety.controls.view()) },
   { method: 'POST', path: `${API_PATHS.controls}/autonomy`, role: 'owner', handle: setAutonomy },
   { method: 'POST', path: `${API_PATHS.controls}/kill-switch`, role: 'owner', handle: killSwitch },

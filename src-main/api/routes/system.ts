@@ -1,7 +1,11 @@
-// Health, sign-in and audit routes.
-import type { Health, AuditList } from '../contract';
+// Health, sign-in, this install's facts, and the audit routes (list with filters, types, verify, export).
+import os from 'node:os';
+import path from 'node:path';
+import type { Health, AuditEvent, AuditExportFile, AuditList, AuditTypeCounts, SystemInfo } from '../contract';
 import { API_PATHS, AuditExportQuery, AuditQuery, SessionExchange } from '../contract';
+import { databasePath } from '../../core';
 import { exportTrace } from '../../core/audit';
+import { userToolsDir } from '../../core/agent';
 import { ApiError, parseWith, readJson, sendJson, SECURITY_HEADERS } from '../http';
 import { queryOf, type Route, type RouteContext } from './types';
 
@@ -34,10 +38,53 @@ async function session(ctx: RouteContext): Promise<void> {
   sendJson(ctx.res, 200, { token: ctx.token });
 }
 
+/**
+ * The filtered list. Times are compared as the stored text, so the bounds are first written the way rows
+ * are (UTC, milliseconds, "Z"), whatever zone the caller used.
+ */
+function listAudit(ctx: RouteContext, q: AuditQuery): AuditEvent[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: q.limit };
+  const add = (clause: string, name: string, value: unknown) => {
+    where.push(clause);
+    params[name] = value;
+  };
+  if (q.trace_id !== undefined) add('trace_id = @trace_id', 'trace_id', q.trace_id);
+  if (q.type !== undefined) add('type = @type', 'type', q.type);
+  if (q.after !== undefined) add('id > @after', 'after', q.after);
+  if (q.before !== undefined) add('id < @before', 'before', q.before);
+  if (q.since !== undefined) add('ts >= @since', 'since', new Date(q.since).toISOString());
+  if (q.until !== undefined) add('ts < @until', 'until', new Date(q.until).toISOString());
+  // Without a cursor from below the caller wants the tail: the newest matching rows, still returned oldest first.
+  const order = q.after === undefined ? 'DESC' : 'ASC';
+  const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${order} LIMIT @limit`;
+  const rows = ctx.core.db.prepare(sql).all(params) as (Omit<AuditEvent, 'payload'> & { payload: string })[];
+  if (order === 'DESC') rows.reverse();
+  return rows.map((row) => ({ ...row, payload: JSON.parse(row.payload) as Record<string, unknown> }));
+}
+
 function auditList(ctx: RouteContext): void {
   const q = parseWith(AuditQuery, queryOf(ctx.url), 'audit query');
-  const events = ctx.core.audit.list(q);
+  const events = listAudit(ctx, q);
   const body: AuditList = { events, next_after: events.at(-1)?.id ?? q.after ?? null };
+  sendJson(ctx.res, 200, body);
+}
+
+function auditTypes(ctx: RouteContext): void {
+  const rows = ctx.core.db.prepare('SELECT type, COUNT(*) AS count FROM audit_events GROUP BY type ORDER BY type').all() as AuditTypeCounts['types'];
+  sendJson(ctx.res, 200, { types: rows } satisfies AuditTypeCounts);
+}
+
+function systemInfo(ctx: RouteContext): void {
+  const home = ctx.core.settings.home;
+  const body: SystemInfo = {
+    version: ctx.version,
+    data_folder: home,
+    database_file: databasePath(home),
+    config_file: path.join(home, 'config.json'),
+    tools_folder: userToolsDir(home),
+    runtime: { node: process.versions.node, platform: os.platform(), arch: os.arch() },
+  };
   sendJson(ctx.res, 200, body);
 }
 
@@ -60,11 +107,16 @@ function auditExport(ctx: RouteContext): void {
   if (!traceId) throw new ApiError(404, 'not_found', `No task with id "${q.task_id ?? ''}".`);
   const lines = [...exportTrace(ctx.core.db, ctx.core.audit, traceId, ctx.core.checkpoints)];
   if (lines.length === 1) throw new ApiError(404, 'not_found', `No audit events with trace_id "${traceId}".`);
+  const filename = `trace-${traceId.replace(/[^A-Za-z0-9_-]/g, '_')}.jsonl`;
+  if (q.format === 'json') {
+    sendJson(ctx.res, 200, { filename, lines } satisfies AuditExportFile);
+    return;
+  }
   const text = `${lines.join('\n')}\n`;
   ctx.res.writeHead(200, {
     ...SECURITY_HEADERS,
     'content-type': 'application/x-ndjson; charset=utf-8',
-    'content-disposition': `attachment; filename="trace-${traceId.replace(/[^A-Za-z0-9_-]/g, '_')}.jsonl"`,
+    'content-disposition': `attachment; filename="${filename}"`,
   });
   ctx.res.end(text);
 }
@@ -73,7 +125,9 @@ export const SYSTEM_ROUTES: readonly Route[] = [
   { method: 'GET', path: API_PATHS.health, open: true, handle: health },
   // Authenticated by the one-time code it carries, which is how a page gets the token.
   { method: 'POST', path: API_PATHS.session, open: true, handle: session },
+  { method: 'GET', path: API_PATHS.system, handle: systemInfo },
   { method: 'GET', path: API_PATHS.audit, handle: auditList },
+  { method: 'GET', path: API_PATHS.auditTypes, handle: auditTypes },
   { method: 'GET', path: API_PATHS.auditVerify, handle: auditVerify },
   { method: 'GET', path: API_PATHS.auditExport, handle: auditExport },
 ];

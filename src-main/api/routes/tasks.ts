@@ -1,7 +1,8 @@
-// Durable tasks and workflows: list, inspect, cancel/pause/resume, decide ambiguous steps; define and run workflows.
+// Durable tasks and workflows: list, inspect (with the trace's verified audit rows), cancel/pause/resume, decide ambiguous steps; define and run workflows.
+import { canonicalJson, rowHash } from '../../core/audit';
 import { TaskStateError, UnknownTaskError } from '../../core/tasks';
 import { WorkflowInvalidError, WorkflowNameTakenError } from '../../core/workflows/store';
-import { AmbiguousDecision, API_PATHS, TaskListQuery } from '../contract';
+import { AmbiguousDecision, API_PATHS, TaskListQuery, type TaskTrail } from '../contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { MAX_WAIT_MS, waitAtMost } from './events';
 import { queryOf, type Route, type RouteContext } from './types';
@@ -26,6 +27,31 @@ function list(ctx: RouteContext): void {
 
 function detail(ctx: RouteContext): void {
   sendJson(ctx.res, 200, taskErrors(() => ctx.agent.tasks.detail(ctx.params.id ?? '')));
+}
+
+/**
+ * The task's trace with the chain's verification. A row counts as verified when its own hash still matches
+ * its contents and the chain is intact up to it; the whole chain is walked, because a row is only as
+ * trustworthy as every row before it.
+ */
+function trail(ctx: RouteContext): void {
+  const id = ctx.params.id ?? '';
+  const task = ctx.agent.tasks.row(id);
+  if (!task) throw new ApiError(404, 'not_found', `No task with id "${id}".`);
+  const verification = ctx.core.verify();
+  const brokenAt = verification.ok ? Number.POSITIVE_INFINITY : (verification.broken?.id ?? 0);
+  const events = ctx.core.audit.byTrace(task.trace_id).map((event) => ({
+    ...event,
+    verified: event.id < brokenAt && rowHash({ ...event, payload: canonicalJson(event.payload) }) === event.hash,
+  }));
+  ctx.core.audit.append({
+    type: 'audit.verified',
+    actor: 'api',
+    subject: ctx.caller,
+    payload: { ok: verification.ok, rows: verification.rows, broken_id: verification.broken?.id ?? null, reason: verification.broken?.reason ?? null, task_id: id },
+  });
+  const body: TaskTrail = { task_id: id, trace_id: task.trace_id, events, verification };
+  sendJson(ctx.res, 200, body);
 }
 
 const control = (action: 'cancel' | 'pause' | 'resume') => (ctx: RouteContext) => {
@@ -82,6 +108,7 @@ async function runWorkflow(ctx: RouteContext): Promise<void> {
 export const TASK_ROUTES: readonly Route[] = [
   { method: 'GET', path: API_PATHS.tasks, handle: list },
   { method: 'GET', path: `${API_PATHS.tasks}/:id`, handle: detail },
+  { method: 'GET', path: `${API_PATHS.tasks}/:id/trail`, handle: trail },
   { method: 'POST', path: `${API_PATHS.tasks}/:id/cancel`, handle: control('cancel') },
   { method: 'POST', path: `${API_PATHS.tasks}/:id/pause`, handle: control('pause') },
   { method: 'POST', path: `${API_PATHS.tasks}/:id/resume`, handle: control('resume') },

@@ -51,11 +51,37 @@ export class TaskEngine {
   private readonly now: () => number;
   private scheduled = false;
   private stopping = false;
+  /** Tasks whose status changed since the last progress report, reported together once the change has committed. */
+  private readonly changed = new Set<string>();
 
   constructor(private readonly d: EngineDeps) {
     this.leaseMs = d.leaseMs ?? 30_000;
     this.concurrency = d.concurrency ?? 4;
     this.now = d.now ?? Date.now;
+    // Every status change reaches the live stream, including those made outside the step loop (the kill
+    // switch, a person's decision, the final state), so a page never shows a task stuck in an old state.
+    d.tasks.onStatusChange((id) => this.statusChanged(id));
+  }
+
+  private statusChanged(id: string): void {
+    if (!this.d.progress) return;
+    if (this.changed.size === 0) queueMicrotask(() => this.reportChanged());
+    this.changed.add(id);
+  }
+
+  /** Runs after the synchronous transaction that made the change, and reports the state as stored, not as intended. */
+  private reportChanged(): void {
+    const ids = [...this.changed];
+    this.changed.clear();
+    for (const id of ids) {
+      try {
+        const task = this.d.tasks.row(id);
+        if (task) this.emit(task, null, null, `task ${task.status}`);
+      } catch (err) {
+        // Progress is a courtesy to the page; a closed or busy store must not take the process down with it.
+        console.error(`could not report the progress of task ${id}:`, (err as Error).message);
+      }
+    }
   }
 
   /** Reconciles tasks a previous process left running, then starts whatever is runnable. */
@@ -219,7 +245,6 @@ export class TaskEngine {
       if (err instanceof IllegalTransitionError) throw new TaskStateError(id, task.status, action);
       throw err;
     }
-    this.emit({ ...task, status: to }, null, null, `task ${to}`);
     return this.d.tasks.view(id);
   }
 

@@ -59,7 +59,22 @@ export function stepView(s: StepRow): StepState {
 }
 
 export class TaskStore {
+  private readonly statusListeners = new Set<(taskId: string) => void>();
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * Called with the task's id after each status change this store makes (claims included), however it came
+   * about: the engine, a person's decision, the kill switch. The change may still be inside a transaction.
+   */
+  onStatusChange(listener: (taskId: string) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private statusChanged(id: string): void {
+    for (const listener of this.statusListeners) listener(id);
+  }
 
   /** Inserts the task and its steps; call inside the caller's transaction so they commit with its audit row. */
   create(t: NewTask): TaskStatusView {
@@ -128,6 +143,7 @@ export class TaskStore {
       goal: t.goal,
       intent: t.intent,
       status: t.status,
+      paused_by: t.status === 'paused' ? t.paused_by : null,
       steps: this.steps(id).map(stepView),
       reply: t.reply,
       error: parse<{ kind: string; message: string }>(t.error) ?? null,
@@ -192,6 +208,7 @@ export class TaskStore {
       if (/illegal task state transition/.test((err as Error).message)) throw new IllegalTransitionError('task', id, from, to);
       throw err;
     }
+    if (from !== to) this.statusChanged(id);
   }
 
   setStep(taskId: string, stepId: string, patch: Partial<Pick<StepRow, 'status' | 'attempts' | 'next_attempt_at' | 'resume_interrupted' | 'output' | 'error' | 'started_at' | 'finished_at' | 'depends_on' | 'activated' | 'approval_id'>>): void {
@@ -237,6 +254,7 @@ export class TaskStore {
       new Date().toISOString(),
       id,
     );
+    if (res.changes === 1) this.statusChanged(id);
     return res.changes === 1;
   }
 

@@ -26,6 +26,13 @@ describe('errorFromResponse', () => {
     expect(err).toMatchObject({ status: 401, code: 'unauthorized', message: 'This sign-in link was already used.' });
   });
 
+  it('keeps the envelope’s details, so a screen can put each problem next to its field', () => {
+    const details = [{ path: 'steps[0].tool', message: 'unknown tool "x"' }];
+    const err = errorFromResponse(400, JSON.stringify({ error: { code: 'bad_request', message: 'Invalid workflow: 1 problem(s).', details } }));
+    expect(err.details).toEqual(details);
+    expect(errorFromResponse(404, JSON.stringify({ error: { code: 'not_found', message: 'gone' } })).details).toBeUndefined();
+  });
+
   it('says what happened when the body is not the envelope', () => {
     expect(errorFromResponse(502, '<html>')).toMatchObject({ status: 502, code: 'internal', message: expect.stringContaining('502') });
     expect(errorFromResponse(401, '')).toMatchObject({ code: 'unauthorized' });

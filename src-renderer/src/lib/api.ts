@@ -21,6 +21,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ApiErrorCode,
     message: string,
+    /** The envelope's details (for example each problem with its field), for screens that mark the field. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -35,7 +37,7 @@ export function errorFromResponse(status: number, bodyText: string): ApiError {
     json = undefined;
   }
   const parsed = ErrorBody.safeParse(json);
-  if (parsed.success) return new ApiError(status, parsed.data.error.code, parsed.data.error.message);
+  if (parsed.success) return new ApiError(status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.details);
   const fallback: ApiErrorCode = status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'internal';
   return new ApiError(status, fallback, `Jarvis answered HTTP ${status} without an explanation.`);
 }

@@ -1,6 +1,9 @@
-// Dashboard bench: from an audit event the server writes to its row on screen in real Chromium, beside the API call alone.
+// Dashboard bench: the renderer's download size beside React alone, and an audit event's way from the server to its row on screen.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { launchChromium } from '../../helpers/browser';
-import { startJarvis } from '../../helpers/jarvis-process';
+import { REPO, startJarvis } from '../../helpers/jarvis-process';
 import { median, percentile, row, type BenchContext, type BenchEntry, type BenchRow } from '../harness';
 
 const N = 20;
@@ -36,4 +39,55 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   }
 }
 
-export const entries: BenchEntry[] = [{ name: 'dashboard-live', title: 'live audit rows reaching the page', run }];
+/** Gzipped bytes of every script and stylesheet a build produced: what a page load transfers beyond index.html. */
+function gzipOfAssets(outDir: string): { bytes: number; files: number } {
+  const assets = path.join(outDir, 'assets');
+  const files = fs.readdirSync(assets).filter((f) => f.endsWith('.js') || f.endsWith('.css'));
+  const bytes = files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(assets, f)), { level: 9 }).length, 0);
+  return { bytes, files: files.length };
+}
+
+const BASELINE_MAIN = `import { createElement } from 'react';
+import { createRoot } from 'react-dom/client';
+createRoot(document.getElementById('root')).render(createElement('p', null, 'hello'));
+`;
+
+async function bundleSize(ctx: BenchContext): Promise<BenchRow[]> {
+  // Vite is ESM-only; the bench runs as CommonJS under tsx.
+  const vite = await import('vite');
+  const react = (await import('@vitejs/plugin-react')).default;
+  // The real dashboard, built into a scratch folder so out/renderer (which jarvis serve reads) is left alone.
+  const appOut = ctx.tempDir('bench-renderer-');
+  await vite.build({ configFile: path.join(REPO, 'src-renderer', 'vite.config.ts'), logLevel: 'silent', build: { outDir: appOut, emptyOutDir: true } });
+  // The floor: React and ReactDOM rendering one element, built with the same plugin, minifier and target.
+  const baseRoot = ctx.tempDir('bench-react-');
+  fs.writeFileSync(path.join(baseRoot, 'index.html'), '<!doctype html><html><body><div id="root"></div><script type="module" src="./main.js"></script></body></html>');
+  fs.writeFileSync(path.join(baseRoot, 'main.js'), BASELINE_MAIN);
+  const baseOut = path.join(baseRoot, 'out');
+  await vite.build({
+    configFile: false,
+    root: baseRoot,
+    base: './',
+    logLevel: 'silent',
+    plugins: [react()],
+    resolve: { alias: { react: path.join(REPO, 'node_modules', 'react'), 'react-dom': path.join(REPO, 'node_modules', 'react-dom') } },
+    build: { outDir: baseOut, emptyOutDir: true, sourcemap: false },
+  });
+  const app = gzipOfAssets(appOut);
+  const base = gzipOfAssets(baseOut);
+  ctx.note(`Renderer: ${app.files} JS/CSS file(s) from \`vite build\` with src-renderer/vite.config.ts, each gzipped at level 9 and summed; the baseline is React + ReactDOM rendering one element, built the same way.`);
+  return [
+    row(
+      'renderer bundle, JS + CSS (gzip)',
+      app.bytes / 1024,
+      'KB',
+      { name: 'react + react-dom alone', value: base.bytes / 1024, unit: 'KB', what: 'createRoot(...).render(<p>) bundled by Vite with @vitejs/plugin-react, gzipped the same way' },
+      { of: 'value', op: '<=', target: 300 },
+    ),
+  ];
+}
+
+export const entries: BenchEntry[] = [
+  { name: 'dashboard-bundle', title: 'the dashboard’s download size', run: bundleSize },
+  { name: 'dashboard-live', title: 'live audit rows reaching the page', run },
+];

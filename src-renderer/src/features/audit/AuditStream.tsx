@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import type { AuditEvent } from '../../../../src-main/api/contract';
 import { formatTimestamp, shortHash, shortTrace } from './format';
 import { AUDIT_CAP, type AuditStore } from './store';
+import './audit.css';
 
 const AuditRow = memo(function AuditRow({ event }: { event: AuditEvent }) {
   return (

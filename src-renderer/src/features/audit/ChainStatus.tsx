@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import type { ApiClient } from '../../lib/api';
 import { shortHash, formatTimestamp } from './format';
 import type { AuditStore, VerifyState } from './store';
+import './audit.css';
 
 function describe(verify: VerifyState): { tone: 'ok' | 'bad' | 'muted'; text: string } {
   switch (verify.kind) {

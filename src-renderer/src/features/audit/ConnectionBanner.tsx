@@ -1,6 +1,7 @@
 // The stream's state in one fixed-height strip: "Live" when connected, a banner with the retry plan when not.
 import { useStore } from 'zustand';
 import type { AuditStore } from './store';
+import './audit.css';
 
 export function ConnectionBanner({ store, signedIn, onRetry }: { store: AuditStore; signedIn: boolean; onRetry: () => void }) {
   const connection = useStore(store, (s) => s.connection);

@@ -18,7 +18,7 @@ const event = (id: number): AuditEvent => ({
   hash: `h${id}`,
 });
 
-function setup(list: (q: AuditListQuery) => Promise<AuditList>) {
+function setup(list: (q: AuditListQuery) => Promise<AuditList>, listeners: { onMessages?: (m: unknown[]) => void; onOpen?: () => void } = {}) {
   const store = createAuditStore();
   const sockets: SocketEvents[] = [];
   const auditList = vi.fn(list);
@@ -36,6 +36,7 @@ function setup(list: (q: AuditListQuery) => Promise<AuditList>) {
     token: 'tok',
     url: 'ws://127.0.0.1:1/v1/stream',
     onUnauthorized,
+    ...listeners,
     createSocket: (_url, _protocols, events) => {
       sockets.push(events);
       return { close: () => undefined };
@@ -89,6 +90,24 @@ describe('startLiveFeed', () => {
     s.socket().message(JSON.stringify({ type: 'error', error: { code: 'unauthorized', message: 'wrong token' } }));
     vi.advanceTimersByTime(60);
     expect(s.onUnauthorized).toHaveBeenCalledTimes(1);
+    s.feed.close();
+  });
+
+  it('hands every batch of valid messages to the other screens, and tells them of each (re)connection', async () => {
+    const onMessages = vi.fn();
+    const onOpen = vi.fn();
+    const s = setup(async () => ({ events: [], next_after: null }), { onMessages, onOpen });
+    s.socket().open();
+    expect(onOpen).toHaveBeenCalledTimes(1);
+    const task = { task_id: 't', trace_id: 'x', status: 'running', step_id: null, step_status: null, message: 'task running' };
+    s.socket().message(JSON.stringify({ type: 'task', task }));
+    s.socket().message('garbage');
+    vi.advanceTimersByTime(60);
+    expect(onMessages).toHaveBeenCalledWith([{ type: 'task', task }]);
+    s.socket().close(1006, '');
+    vi.advanceTimersByTime(1000);
+    s.socket().open();
+    expect(onOpen).toHaveBeenCalledTimes(2);
     s.feed.close();
   });
 

@@ -1,4 +1,5 @@
 // Keeps the audit store in step with the server: one stream, a catch-up load on every open, frames applied in batches.
+import type { ServerMessage } from '../../../../src-main/api/contract';
 import { connectStream, type ApiClient, type SocketFactory, type StreamHandle } from '../../lib/api';
 import { fetchCatchUp, type AuditStore } from './store';
 
@@ -12,6 +13,10 @@ export interface LiveFeedOptions {
   url: string;
   /** The stream said the token is no good. */
   onUnauthorized: () => void;
+  /** Every batch of valid messages, after the audit store took its rows: the other screens follow tasks and approvals here. */
+  onMessages?: (messages: ServerMessage[]) => void;
+  /** Each (re)connection, so the other screens can catch up on what they missed while it was down. */
+  onOpen?: () => void;
   createSocket?: SocketFactory;
 }
 
@@ -27,6 +32,7 @@ export function startLiveFeed(options: LiveFeedOptions): StreamHandle {
     pending = [];
     const messages = store.getState().receive(frames);
     if (messages.some((m) => m.type === 'error' && m.error.code === 'unauthorized')) options.onUnauthorized();
+    else if (messages.length > 0) options.onMessages?.(messages);
   };
 
   const catchUp = async () => {
@@ -46,7 +52,10 @@ export function startLiveFeed(options: LiveFeedOptions): StreamHandle {
     onStatus: (status) => {
       if (!closed) store.getState().setConnection(status);
     },
-    onOpen: () => void catchUp(),
+    onOpen: () => {
+      void catchUp();
+      options.onOpen?.();
+    },
     onMessage: (data) => {
       pending.push(data);
       flushTimer ??= setTimeout(flush, BATCH_MS);

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { ApiClient } from '../../lib/api';
 import { formatAge, formatUptime, startHealthPolling, type HealthStore } from './store';
+import './health.css';
 
 export function HealthCard({ store, api }: { store: HealthStore; api: ApiClient }) {
   const health = useStore(store, (s) => s.health);

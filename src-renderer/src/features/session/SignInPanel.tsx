@@ -1,6 +1,7 @@
 // Shown while the page has no token: how to get one, and why the last attempt or session ended.
 import { useStore } from 'zustand';
 import type { SessionStore } from './store';
+import './session.css';
 
 export function SignInPanel({ session }: { session: SessionStore }) {
   const phase = useStore(session, (s) => s.phase);

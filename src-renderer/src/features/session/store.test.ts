@@ -21,11 +21,13 @@ describe('parseSigninHash', () => {
     [`#view=audit&signin=${CODE}`, CODE],
     ['#signin=abc%2Bdef', 'abc+def'],
     ['#signin=%20padded%20', 'padded'],
+    [`#/quick-goal?signin=${CODE}`, CODE],
+    [`#/tasks/abc?x=1&signin=${CODE}`, CODE],
   ])('finds the code in %s', (hash, code) => {
     expect(parseSigninHash(hash)).toBe(code);
   });
 
-  it.each(['', '#', '#signin=', '#signin', '#view=audit', '#sign-in=abc'])('finds nothing in %j', (hash) => {
+  it.each(['', '#', '#signin=', '#signin', '#view=audit', '#sign-in=abc', '#/quick-goal', '#/signin=abc', '#/quick-goal?signin='])('finds nothing in %j', (hash) => {
     expect(parseSigninHash(hash)).toBeNull();
   });
 
@@ -33,6 +35,9 @@ describe('parseSigninHash', () => {
     expect(hashWithoutSignin(`#signin=${CODE}`)).toBe('');
     expect(hashWithoutSignin(`#view=audit&signin=${CODE}`)).toBe('#view=audit');
     expect(hashWithoutSignin('')).toBe('');
+    expect(hashWithoutSignin(`#/quick-goal?signin=${CODE}`)).toBe('#/quick-goal');
+    expect(hashWithoutSignin(`#/audit?trace=t&signin=${CODE}`)).toBe('#/audit?trace=t');
+    expect(hashWithoutSignin('#/tasks/abc')).toBe('#/tasks/abc');
   });
 });
 

@@ -7,18 +7,29 @@ const SIGNIN_PARAM = 'signin';
 
 export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
-/** The one-time code in a `#signin=<code>` fragment, or null when the fragment carries none. */
+/**
+ * A fragment as a route and its parameters: `#signin=x` has no route, `#/quick-goal?signin=x` has the route
+ * `/quick-goal` (the desktop shell opens its goal box that way) and the same parameters.
+ */
+function splitFragment(hash: string): { route: string; params: URLSearchParams } {
+  const raw = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (!raw.startsWith('/')) return { route: '', params: new URLSearchParams(raw) };
+  const at = raw.indexOf('?');
+  return at === -1 ? { route: raw, params: new URLSearchParams() } : { route: raw.slice(0, at), params: new URLSearchParams(raw.slice(at + 1)) };
+}
+
+/** The one-time code in a `#signin=<code>` (or `#/route?signin=<code>`) fragment, or null when the fragment carries none. */
 export function parseSigninHash(hash: string): string | null {
-  const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
-  const code = params.get(SIGNIN_PARAM);
+  const code = splitFragment(hash).params.get(SIGNIN_PARAM);
   return code === null || code.trim() === '' ? null : code.trim();
 }
 
 /** The fragment with the code removed, so neither history nor a bookmark keeps it ('' when nothing is left). */
 export function hashWithoutSignin(hash: string): string {
-  const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+  const { route, params } = splitFragment(hash);
   params.delete(SIGNIN_PARAM);
   const rest = params.toString();
+  if (route !== '') return `#${route}${rest === '' ? '' : `?${rest}`}`;
   return rest === '' ? '' : `#${rest}`;
 }
 

@@ -1,0 +1,63 @@
+// The settings screen as data: one entry per area, in order. A feature that arrives adds its Panel to its entry (or a new entry).
+import type { ComponentType } from 'react';
+import type { ApiClient } from '../../lib/api';
+import { DaemonPanel, InstallPanel } from './panels';
+import type { SettingsStore } from './store';
+
+export interface SectionProps {
+  store: SettingsStore;
+  api: ApiClient;
+  navigate: (route: string) => void;
+}
+
+export interface SettingsSection {
+  id: string;
+  title: string;
+  /** One line on what the area is for. */
+  summary: string;
+  /** The area's own controls; without one the section says plainly that it is not set up yet. */
+  Panel?: ComponentType<SectionProps>;
+  /** For an area not set up yet: what it will hold once it arrives. */
+  upcoming?: string;
+}
+
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = Object.freeze([
+  { id: 'daemon', title: 'Daemon', summary: 'The separate, privileged program that acts on this desktop: apps, screenshots, files, scripts.', Panel: DaemonPanel },
+  { id: 'install', title: 'This install', summary: 'The version that runs and where its data lives.', Panel: InstallPanel },
+  {
+    id: 'llm',
+    title: 'Language model',
+    summary: 'The model Jarvis asks about requests its built-in intents do not understand.',
+    upcoming: 'No language model is set up yet, so such requests get examples of what Jarvis understands. A local or hosted OpenAI-compatible model will be chosen here.',
+  },
+  {
+    id: 'memory',
+    title: 'Memory',
+    summary: 'What Jarvis remembers between requests, searchable by meaning and by words.',
+    upcoming: 'Memory is not set up yet. Its embedding model, what is kept and forgetting will be managed here.',
+  },
+  {
+    id: 'mcp',
+    title: 'MCP servers',
+    summary: 'Tools other programs offer over the Model Context Protocol.',
+    upcoming: 'No MCP server is connected yet. Servers will be added here; their tools go through the same gate as every other tool.',
+  },
+  {
+    id: 'iot',
+    title: 'Home devices',
+    summary: 'Home Assistant and MQTT: devices Jarvis may watch and act on.',
+    upcoming: 'No home integration is set up yet. Home Assistant and MQTT connections will be configured here.',
+  },
+  {
+    id: 'schedules',
+    title: 'Schedules',
+    summary: 'Goals and workflows that run at set times.',
+    upcoming: 'No schedules yet. Runs at set times will be listed and edited here; they never approve anything by themselves.',
+  },
+  {
+    id: 'rules',
+    title: 'Rules',
+    summary: 'When an event matches, do something: the router’s rules stage.',
+    upcoming: 'No rules yet. Rules that react to events will be written and tested here.',
+  },
+] satisfies SettingsSection[]);
