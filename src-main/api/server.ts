@@ -10,6 +10,12 @@ import { ROLE_RANK } from '../core/safety';
 import type { Role } from './contract/safety';
 import { ApiError, sendError } from './http';
 import { matchPath, ROUTES, type RouteContext } from './routes';
+import { INTEGRATION_ROUTES } from './routes/integrations';
+import { IOT_ROUTES } from './routes/iot';
+import { attachIot } from '../core/integrations/daemon';
+import { MCP_ROUTES } from './routes/mcp';
+import { MEMORY_ROUTES } from './routes/memory';
+import { LLM_ROUTES } from './routes/llm';
 import { serveStatic } from './static';
 import { attachStream, type StreamHub } from './stream';
 
@@ -37,6 +43,8 @@ function auditRejection(core: Core, caller: string, method: string, path: string
   }
 }
 
+const ALL_ROUTES = Object.freeze([...ROUTES, ...INTEGRATION_ROUTES, ...MEMORY_ROUTES, ...MCP_ROUTES, ...LLM_ROUTES, ...IOT_ROUTES]);
+
 export async function startApiServer(core: Core, agent: Agent, options: ApiOptions): Promise<ApiServer> {
   const token = loadOrCreateToken(core.settings.home);
   const codes = new SignInCodes();
@@ -56,7 +64,7 @@ export async function startApiServer(core: Core, agent: Agent, options: ApiOptio
         auditRejection(core, caller, method, url.pathname, hostFailure);
         throw new ApiError(hostFailure.status, 'forbidden', hostFailure.message);
       }
-      const matches = ROUTES.map((r) => ({ route: r, params: matchPath(r.path, url.pathname) })).filter((m) => m.params !== null);
+      const matches = ALL_ROUTES.map((r) => ({ route: r, params: matchPath(r.path, url.pathname) })).filter((m) => m.params !== null);
       const found = matches.find((m) => m.route.method === method);
       const route = found?.route;
       if (!route) {
@@ -105,6 +113,8 @@ export async function startApiServer(core: Core, agent: Agent, options: ApiOptio
     });
   });
   port = (server.address() as AddressInfo).port;
+  // Home events from the paired daemon enter the pipeline for as long as the API serves.
+  const iot = attachIot({ db: core.db, audit: core.audit, pipeline: agent.pipeline, daemon: agent.daemon, setCriticalEntities: (source) => agent.safety.setCriticalEntities(source) });
   const stream: StreamHub = attachStream(server, core, agent, { token, port, version: options.version, roleOf: (t) => roleOfToken(t, token, agent.safety.tokens) });
   const url = `http://127.0.0.1:${port}`;
 
@@ -114,6 +124,7 @@ export async function startApiServer(core: Core, agent: Agent, options: ApiOptio
     token,
     createSignInUrl: () => `${url}/#signin=${codes.issue()}`,
     async close() {
+      iot.stop();
       stream.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

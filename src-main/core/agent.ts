@@ -3,10 +3,14 @@ import path from 'node:path';
 import type { Core } from './core';
 import { stmt } from './db';
 import type { LlmPort } from './llm/port';
+import { LlmService, memoryLookup } from './llm/service';
 import { INTENTS, Pipeline, renderTemplate, Responder, Router, type Outcome } from './pipeline';
+import type { IntentDecl } from './pipeline/intents';
+import { McpManager, type ConnectionTimings } from './mcp';
 import { TaskEngine, TaskStore, type TaskFinished } from './tasks';
 import { TimerService } from './timers';
 import { capabilityRisk, DaemonClient, daemonWillConfirm, loadAppIdentity, readCapabilities } from './integrations/daemon';
+import { MemoryService, embedderFromSettings } from './memory';
 import { Safety } from './safety';
 import { resourcePath } from './util/resources';
 import { builtinTools, Executor, ToolRegistry, type Gate, type ToolDefinition } from './tools';
@@ -27,6 +31,11 @@ export interface Agent {
   pipeline: Pipeline;
   safety: Safety;
   daemon: DaemonClient;
+  memory: MemoryService;
+  /** The language model: settings, the live provider, recorded contexts. */
+  llm: LlmService;
+  /** MCP servers: consent, trust policy, health; their tools live in the registry as mcp.<server>.<tool>. */
+  mcp: McpManager;
   /** Ingests an event and runs it to its reply in the background; `done` settles with the outcome. */
   submit(input: { channel: PostEvent['channel'] | 'schedule' | 'rule' | 'mqtt' | 'ha' | 'mcp'; payload: unknown; dedupeKey?: string | undefined; threadId?: string | undefined; parentEventId?: string | undefined; actor?: string | undefined }):
     | { deduped: true; event_id: string; trace_id: string; original_trace_id: string; done: Promise<null> }
@@ -46,6 +55,8 @@ export interface AgentOptions {
   /** The language model the LLM lane and llm_decide steps ask; none means those answer "not configured". */
   llm?: LlmPort;
   leaseMs?: number;
+  /** MCP connection timings (ping, backoff); tests shorten them. */
+  mcpTimings?: Partial<ConnectionTimings>;
 }
 
 export const userToolsDir = (home: string) => path.join(home, 'tools');
@@ -61,7 +72,7 @@ function scopeCheck(tool: ToolDefinition, input: unknown): string | null {
 }
 
 /** The reply a finished task sends: its intent's template, the model's answer, or a summary. */
-function composeReply(done: TaskFinished, workflowName: string | null): string {
+function composeReply(done: TaskFinished, workflowName: string | null, intents: readonly IntentDecl[]): string {
   const { task, status, steps, error } = done;
   if (status === 'cancelled') return `Task ${task.id} was cancelled.`;
   const ran = steps.filter((s) => s.status === 'succeeded' && s.output !== null);
@@ -71,7 +82,7 @@ function composeReply(done: TaskFinished, workflowName: string | null): string {
     const answer = (output as { reply?: string } | undefined)?.reply;
     return status === 'succeeded' && answer ? answer : `I could not finish that: ${error?.message ?? 'the model did not complete'}`;
   }
-  const intent = task.intent ? INTENTS.find((i) => i.id === task.intent) : undefined;
+  const intent = task.intent ? intents.find((i) => i.id === task.intent) : undefined;
   if (intent) return renderTemplate(status === 'succeeded' ? intent.reply.success : intent.reply.failure, { slots: JSON.parse(task.run_input), output, error });
   const name = workflowName ? `Workflow "${workflowName}"` : 'The task';
   return status === 'succeeded' ? `${name} finished: ${ran.length} of ${steps.length} step(s) ran.` : `${name} failed: ${error?.message ?? 'a step failed'}`;
@@ -116,7 +127,7 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
           return { task_id: id, status: after.status, previous };
         },
       },
-      daemon: { paired: () => daemon.link() !== undefined, command: (cap, args, meta) => daemon.command(cap, args, meta) },
+      daemon: { paired: () => daemon.link() !== undefined, command: (cap, args, meta) => daemon.command(cap, args, meta), entity: (id) => daemon.inbound?.entity(id) },
       capabilityRisk: (cap) => capabilityRisk(capabilities, cap),
       safety: {
         setAutonomy: (level, actor) => {
@@ -135,11 +146,23 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
     userToolsDir(settings.home),
   );
   const executor = new Executor(db, audit, registry, gate, { timeoutMs: settings.toolTimeoutMs, scope: scopeCheck });
-  const llm = options.llm;
+  const llm = new LlmService({
+    db,
+    audit,
+    home: settings.home,
+    config: settings,
+    autonomy: () => safety.controls.autonomy(),
+    override: options.llm,
+    // `memory` is created further down; lookups only happen once tasks run.
+    memories: memoryLookup((q) => memory.store.query(q)),
+  });
+  // Live: the MCP manager adds and removes the intents of the tools its servers offer.
+  const intents: IntentDecl[] = [...INTENTS];
   const router = new Router({
     mutedSources: settings.mutedSources,
     ignorePatterns: settings.ignorePatterns,
-    ...(llm ? { llm: { plan: async (event) => ({ steps: [{ kind: 'llm_decide' as const, goal: event.text ?? event.source }], detail: `llm_plan via ${llm.name}` }) } } : {}),
+    intents,
+    llm: { unavailable: () => (llm.port() ? null : llm.problem()), plan: async (event) => ({ steps: [{ kind: 'llm_decide' as const, goal: event.text ?? event.source }], detail: `llm_plan via ${llm.port()?.name ?? 'none'}` }) },
   });
   const workflows = new WorkflowStore(db, audit, registry);
   const engine = new TaskEngine({
@@ -148,14 +171,14 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
     tasks,
     registry,
     executor,
-    llm: () => llm ?? null,
+    llm: () => llm.port(),
     notify,
     progress: (p) => progressListeners.forEach((l) => l(p)),
     halted: () => safety.controls.killSwitch().on,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     finish(done) {
       const workflowName = done.task.workflow_id ? (workflows.get(done.task.workflow_id)?.name ?? null) : null;
-      const reply = composeReply(done, workflowName);
+      const reply = composeReply(done, workflowName, intents);
       responder.send({ eventId: done.task.event_id, traceId: done.task.trace_id, channel: done.task.channel as Channel, text: reply }, () => {
         const current = tasks.requireRow(done.task.id).status;
         if (current === done.status) stmt(db, 'UPDATE tasks SET reply = ? WHERE id = ?').run(reply, done.task.id);
@@ -175,8 +198,12 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
   }, 5000);
   sweeper.unref();
   const pipeline = new Pipeline({ db, audit, router, registry, gate: () => gate, tasks, engine, responder, dedupeWindowMs: settings.dedupeWindowMs });
+  const memory = new MemoryService({ db, audit, embedder: embedderFromSettings(settings) });
+  const mcp = new McpManager({ db, audit, registry, intents, notify, ...(options.mcpTimings ? { timings: options.mcpTimings } : {}) });
   timers.start();
   engine.start();
+  mcp.start();
+  memory.start();
 
   return {
     registry,
@@ -190,6 +217,9 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
     pipeline,
     safety,
     daemon,
+    memory,
+    llm,
+    mcp,
     submit(input) {
       const ingested = pipeline.ingest(input);
       if (ingested.deduped) return { deduped: true, event_id: ingested.original.id, trace_id: ingested.traceId, original_trace_id: ingested.original.trace_id, done: Promise.resolve(null) };
@@ -211,7 +241,10 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
       clearInterval(sweeper);
       daemon.close();
       timers.stop();
+      await memory.stop();
       await engine.stop();
+      // After the engine: a step still waiting on an MCP server finishes instead of failing for a closed connection.
+      await mcp.stop();
     },
   };
 }

@@ -8,6 +8,12 @@ export * from './events';
 export * from './tools';
 export * from './agent';
 export * from './safety';
+export * from './memory';
+export * from './integrations';
+export * from './workflows';
+export * from './iot';
+export * from './mcp';
+export * from './llm';
 
 export const API_PATHS = {
   health: '/health',
@@ -27,6 +33,22 @@ export const API_PATHS = {
   grants: '/v1/grants',
   controls: '/v1/controls',
   integrations: '/v1/integrations',
+  memory: '/v1/memory',
+  memoryAdd: '/v1/memory/add',
+  memoryQuery: '/v1/memory/query',
+  daemonPair: '/v1/integrations/daemon/pair',
+  auditTypes: '/v1/audit/types',
+  system: '/v1/system',
+  llmContext: '/v1/llm/context',
+  llmSettings: '/v1/llm/settings',
+  llmTest: '/v1/llm/test',
+  iot: '/v1/iot',
+  iotEntities: '/v1/iot/entities',
+  iotHa: '/v1/iot/ha',
+  iotMqtt: '/v1/iot/mqtt',
+  iotAllowLists: '/v1/iot/allow-lists',
+  iotCritical: '/v1/iot/critical',
+  iotTest: '/v1/iot/test',
 } as const;
 
 /** Default loopback port of the API (JARVIS_PORT overrides it). */
