@@ -1,5 +1,6 @@
 // POSTs to a provider: one deadline for the whole call, retries with backoff for what may pass, bounded JSON and SSE readers.
 import { LlmError } from './errors';
+import { providerMessage } from '../util/provider-message';
 
 export interface HttpTarget {
   /** Provider and address for messages, e.g. "openai-compatible at http://127.0.0.1:8080/v1". */
@@ -15,20 +16,6 @@ export interface HttpTarget {
 export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 const RETRYABLE_STATUS = new Set([408, 409, 425, 429, 500, 502, 503, 504, 529]);
 const MAX_RETRY_AFTER_MS = 10_000;
-
-/** The provider's own words from an error body (OpenAI's and Anthropic's {error:{message}}, or the text), bounded. */
-export function providerMessage(text: string): string {
-  let said = text.trim();
-  try {
-    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
-    if (typeof body.error === 'string') said = body.error;
-    else if (typeof body.error === 'object' && body.error !== null && typeof (body.error as { message?: unknown }).message === 'string') said = (body.error as { message: string }).message;
-    else if (typeof body.message === 'string') said = body.message;
-  } catch {
-    // not JSON: the text itself is the best account
-  }
-  return said.length > 300 ? `${said.slice(0, 300)}…` : said || '(no body)';
-}
 
 function statusError(target: HttpTarget, status: number, text: string): LlmError {
   const said = providerMessage(text);

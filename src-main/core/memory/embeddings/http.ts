@@ -1,6 +1,7 @@
 // POSTs to an embedding provider: one deadline per attempt, retries with backoff for what may pass, zod-checked answers.
 import type { z } from 'zod';
 import { EmbeddingError } from './types';
+import { providerMessage } from '../../util/provider-message';
 
 export interface HttpTarget {
   /** Provider and address for messages, e.g. "openai-compatible at http://127.0.0.1:8080/v1". */
@@ -16,20 +17,6 @@ export interface HttpTarget {
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 const RETRYABLE_STATUS = new Set([408, 409, 425, 429, 500, 502, 503, 504]);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The provider's own words from an error body: OpenAI's {error:{message}}, Ollama's {error:"…"}, or the text. */
-function providerMessage(text: string): string {
-  let said = text.trim();
-  try {
-    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
-    if (typeof body.error === 'string') said = body.error;
-    else if (typeof body.error === 'object' && body.error !== null && typeof (body.error as { message?: unknown }).message === 'string') said = (body.error as { message: string }).message;
-    else if (typeof body.message === 'string') said = body.message;
-  } catch {
-    // not JSON: the text itself is the best account
-  }
-  return said.length > 300 ? `${said.slice(0, 300)}…` : said || '(no body)';
-}
 
 function statusHint(status: number, hasKey: boolean): string {
   if (status === 401 || status === 403) return hasKey ? 'the API key was refused (check JARVIS_EMBEDDING_API_KEY)' : 'it needs an API key (set JARVIS_EMBEDDING_API_KEY)';
