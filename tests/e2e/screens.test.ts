@@ -166,7 +166,7 @@ describe('integrations and settings', () => {
     await open('settings');
     await expect.poll(() => page.getByTestId('install-data-folder').textContent()).toBe(j.home);
     expect(await page.getByTestId('install-version').textContent()).toBe(String((await api(j, '/health')).body.version));
-    for (const id of ['llm', 'memory', 'mcp', 'iot', 'schedules', 'rules']) {
+    for (const id of ['schedules', 'rules']) {
       expect(await page.getByTestId(`settings-${id}`).getAttribute('data-ready')).toBe('no');
       expect(await page.getByTestId(`settings-${id}`).textContent()).toMatch(/Not set up yet/);
     }

@@ -1,6 +1,10 @@
 // The settings screen as data: one entry per area, in order. A feature that arrives adds its Panel to its entry (or a new entry).
 import type { ComponentType } from 'react';
 import type { ApiClient } from '../../lib/api';
+import { LlmPanel } from '../llm/LlmPanel';
+import { McpPanel } from '../mcp/McpPanel';
+import { MemoryPanel } from '../memory/MemoryPanel';
+import { HomeDevicesPanel } from '../home/devices/HomeDevicesPanel';
 import { DaemonPanel, InstallPanel } from './panels';
 import type { SettingsStore } from './store';
 
@@ -28,25 +32,25 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = Object.freeze([
     id: 'llm',
     title: 'Language model',
     summary: 'The model Jarvis asks about requests its built-in intents do not understand.',
-    upcoming: 'No language model is set up yet, so such requests get examples of what Jarvis understands. A local or hosted OpenAI-compatible model will be chosen here.',
+    Panel: LlmPanel,
   },
   {
     id: 'memory',
     title: 'Memory',
     summary: 'What Jarvis remembers between requests, searchable by meaning and by words.',
-    upcoming: 'Memory is not set up yet. Its embedding model, what is kept and forgetting will be managed here.',
+    Panel: MemoryPanel,
   },
   {
     id: 'mcp',
     title: 'MCP servers',
     summary: 'Tools other programs offer over the Model Context Protocol.',
-    upcoming: 'No MCP server is connected yet. Servers will be added here; their tools go through the same gate as every other tool.',
+    Panel: McpPanel,
   },
   {
     id: 'iot',
     title: 'Home devices',
     summary: 'Home Assistant and MQTT: devices Jarvis may watch and act on.',
-    upcoming: 'No home integration is set up yet. Home Assistant and MQTT connections will be configured here.',
+    Panel: HomeDevicesPanel,
   },
   {
     id: 'schedules',
