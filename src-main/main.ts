@@ -29,7 +29,8 @@ export function appVersion(): string {
 export async function startJarvis(options: StartOptions = {}): Promise<RunningJarvis> {
   const settings = loadSettings(options);
   const version = appVersion();
-  const core = openCore(settings);
+  // The heartbeat watcher (core/watchers) writes the heartbeat here, so disabling it really silences it.
+  const core = openCore(settings, { heartbeat: false });
   const agent = createAgent(core);
   let api;
   try {

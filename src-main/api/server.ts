@@ -16,6 +16,9 @@ import { attachIot } from '../core/integrations/daemon';
 import { MCP_ROUTES } from './routes/mcp';
 import { MEMORY_ROUTES } from './routes/memory';
 import { LLM_ROUTES } from './routes/llm';
+import { SCHEDULE_ROUTES } from './routes/schedules';
+import { WATCHER_ROUTES } from './routes/watchers';
+import { RULE_ROUTES } from './routes/rules';
 import { serveStatic } from './static';
 import { attachStream, type StreamHub } from './stream';
 
@@ -43,7 +46,7 @@ function auditRejection(core: Core, caller: string, method: string, path: string
   }
 }
 
-const ALL_ROUTES = Object.freeze([...ROUTES, ...INTEGRATION_ROUTES, ...MEMORY_ROUTES, ...MCP_ROUTES, ...LLM_ROUTES, ...IOT_ROUTES]);
+const ALL_ROUTES = Object.freeze([...ROUTES, ...INTEGRATION_ROUTES, ...MEMORY_ROUTES, ...MCP_ROUTES, ...LLM_ROUTES, ...IOT_ROUTES, ...SCHEDULE_ROUTES, ...WATCHER_ROUTES, ...RULE_ROUTES]);
 
 export async function startApiServer(core: Core, agent: Agent, options: ApiOptions): Promise<ApiServer> {
   const token = loadOrCreateToken(core.settings.home);
@@ -114,7 +117,7 @@ export async function startApiServer(core: Core, agent: Agent, options: ApiOptio
   });
   port = (server.address() as AddressInfo).port;
   // Home events from the paired daemon enter the pipeline for as long as the API serves.
-  const iot = attachIot({ db: core.db, audit: core.audit, pipeline: agent.pipeline, daemon: agent.daemon, setCriticalEntities: (source) => agent.safety.setCriticalEntities(source) });
+  const iot = attachIot({ db: core.db, audit: core.audit, pipeline: agent.pipeline, daemon: agent.daemon, onIngested: (event) => agent.rules.observe(event), setCriticalEntities: (source) => agent.safety.setCriticalEntities(source) });
   const stream: StreamHub = attachStream(server, core, agent, { token, port, version: options.version, roleOf: (t) => roleOfToken(t, token, agent.safety.tokens) });
   const url = `http://127.0.0.1:${port}`;
 

@@ -4,11 +4,14 @@ import type { Core } from './core';
 import { stmt } from './db';
 import type { LlmPort } from './llm/port';
 import { LlmService, memoryLookup } from './llm/service';
-import { INTENTS, Pipeline, renderTemplate, Responder, Router, type Outcome } from './pipeline';
+import { INTENTS, Pipeline, renderTemplate, Responder, Router, type Ingested, type Outcome } from './pipeline';
 import type { IntentDecl } from './pipeline/intents';
 import { McpManager, type ConnectionTimings } from './mcp';
 import { TaskEngine, TaskStore, type TaskFinished } from './tasks';
-import { TimerService } from './timers';
+import { TimerService, scheduledTimers } from './timers';
+import { Scheduler, schedulerTools, systemClock, type Clock, type Fired } from './scheduler';
+import { heartbeatWatcher, Watchers } from './watchers';
+import { RulesEngine, rulesTools } from './rules';
 import { capabilityRisk, DaemonClient, daemonWillConfirm, loadAppIdentity, readCapabilities } from './integrations/daemon';
 import { MemoryService, embedderFromSettings } from './memory';
 import { Safety } from './safety';
@@ -36,6 +39,12 @@ export interface Agent {
   llm: LlmService;
   /** MCP servers: consent, trust policy, health; their tools live in the registry as mcp.<server>.<tool>. */
   mcp: McpManager;
+  /** Cron, interval and one-shot schedules; firings become `schedule` events. */
+  scheduler: Scheduler;
+  /** Periodic watchers (the heartbeat) a person can enable or disable. */
+  watchers: Watchers;
+  /** Stored rules: trigger, conditions, actions; home events and routed events are matched against them. */
+  rules: RulesEngine;
   /** Ingests an event and runs it to its reply in the background; `done` settles with the outcome. */
   submit(input: { channel: PostEvent['channel'] | 'schedule' | 'rule' | 'mqtt' | 'ha' | 'mcp'; payload: unknown; dedupeKey?: string | undefined; threadId?: string | undefined; parentEventId?: string | undefined; actor?: string | undefined }):
     | { deduped: true; event_id: string; trace_id: string; original_trace_id: string; done: Promise<null> }
@@ -57,6 +66,8 @@ export interface AgentOptions {
   leaseMs?: number;
   /** MCP connection timings (ping, backoff); tests shorten them. */
   mcpTimings?: Partial<ConnectionTimings>;
+  /** The clock schedules, watchers and rules read (tests inject a manual one); default: real time. */
+  clock?: Clock;
 }
 
 export const userToolsDir = (home: string) => path.join(home, 'tools');
@@ -95,6 +106,9 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
   const progressListeners = new Set<(p: TaskProgress) => void>();
   const notify = (text: string, traceId: string) => void responder.send({ eventId: null, traceId, channel: 'ui', text });
   const timers = new TimerService(db, audit, (t) => notify(`Timer done: ${t.label}.`, t.trace_id));
+  const clock = options.clock ?? systemClock();
+  // Late-bound like the engine below: firings need the pipeline, which needs the registry that holds the schedule tools.
+  const scheduler: Scheduler = new Scheduler({ db, audit, clock, ingest: (input): Ingested => pipeline.ingest(input), dispatch: (fired) => dispatchFiring(fired) });
   const capabilities = readCapabilities(resourcePath('capabilities.json'));
   const daemon = new DaemonClient(db, audit, loadAppIdentity(settings.home));
   const safety = new Safety({
@@ -115,9 +129,10 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
   const registry = new ToolRegistry(
     db,
     audit,
-    builtinTools({
+    [
+      ...builtinTools({
       httpAllowlist: settings.httpAllowlist,
-      timers,
+      timers: scheduledTimers(scheduler, () => clock.now()),
       tasks: {
         status: (id) => (id ? [tasks.view(id)] : tasks.list(undefined, 5)).map((t) => ({ task_id: t.task_id, goal: t.goal, status: t.status })),
         cancel: (id) => {
@@ -143,6 +158,9 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
         },
       },
     }),
+      ...schedulerTools(scheduler),
+      ...rulesTools(() => rules),
+    ],
     userToolsDir(settings.home),
   );
   const executor = new Executor(db, audit, registry, gate, { timeoutMs: settings.toolTimeoutMs, scope: scopeCheck });
@@ -162,6 +180,7 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
     mutedSources: settings.mutedSources,
     ignorePatterns: settings.ignorePatterns,
     intents,
+    rules: { match: (event) => rules.stage(event) },
     llm: { unavailable: () => (llm.port() ? null : llm.problem()), plan: async (event) => ({ steps: [{ kind: 'llm_decide' as const, goal: event.text ?? event.source }], detail: `llm_plan via ${llm.port()?.name ?? 'none'}` }) },
   });
   const workflows = new WorkflowStore(db, audit, registry);
@@ -200,7 +219,43 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
   const pipeline = new Pipeline({ db, audit, router, registry, gate: () => gate, tasks, engine, responder, dedupeWindowMs: settings.dedupeWindowMs });
   const memory = new MemoryService({ db, audit, embedder: embedderFromSettings(settings) });
   const mcp = new McpManager({ db, audit, registry, intents, notify, ...(options.mcpTimings ? { timings: options.mcpTimings } : {}) });
+  // What a schedule's firing does once its event is committed: route the goal, notify, or start the workflow.
+  function dispatchFiring({ payload, ingested }: Fired): void {
+    const { event } = ingested;
+    if (payload.kind === 'goal') void pipeline.process(ingested, 'schedule').catch((err: unknown) => console.error(`schedule event ${event.id} failed:`, err));
+    else if (payload.kind === 'notify') responder.send({ eventId: event.id, traceId: event.trace_id, channel: 'schedule', text: payload.text });
+    else {
+      const wf = workflows.get(payload.workflow_id);
+      if (!wf) throw new Error(`the workflow "${payload.workflow_id}" no longer exists`);
+      workflows.run(wf, tasks, payload.input ?? {}, `schedule:${String(event.payload.schedule_id)}`);
+      engine.kick();
+    }
+  }
+  const rules: RulesEngine = new RulesEngine({
+    db,
+    audit,
+    clock,
+    ingest: (input) => pipeline.ingest(input),
+    process: (ingested) => pipeline.process(ingested, `rule:${String(ingested.event.payload.rule_id)}`),
+    gate: () => gate,
+    tool: (name) => registry.get(name),
+    workflowExists: (id) => workflows.get(id) !== undefined,
+    startWorkflow: (id, input, actor) => {
+      const wf = workflows.get(id);
+      if (!wf) throw new Error(`the workflow "${id}" no longer exists`);
+      const task = workflows.run(wf, tasks, input, actor);
+      engine.kick();
+      return task.task_id;
+    },
+    notify: (text, eventId, traceId) => void responder.send({ eventId, traceId, channel: 'rule', text }),
+    entity: (id) => daemon.inbound?.entity(id),
+  });
+  const watchers = new Watchers(db, audit, clock);
+  watchers.add(heartbeatWatcher(db, settings.heartbeatIntervalMs));
   timers.start();
+  scheduler.start();
+  watchers.start();
+  rules.start();
   engine.start();
   mcp.start();
   memory.start();
@@ -220,6 +275,9 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
     memory,
     llm,
     mcp,
+    scheduler,
+    watchers,
+    rules,
     submit(input) {
       const ingested = pipeline.ingest(input);
       if (ingested.deduped) return { deduped: true, event_id: ingested.original.id, trace_id: ingested.traceId, original_trace_id: ingested.original.trace_id, done: Promise.resolve(null) };
@@ -241,6 +299,9 @@ export function createAgent(core: Core, options: AgentOptions = {}): Agent {
       clearInterval(sweeper);
       daemon.close();
       timers.stop();
+      scheduler.stop();
+      watchers.stop();
+      rules.stop();
       await memory.stop();
       await engine.stop();
       // After the engine: a step still waiting on an MCP server finishes instead of failing for a closed connection.

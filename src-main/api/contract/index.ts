@@ -14,6 +14,9 @@ export * from './workflows';
 export * from './iot';
 export * from './mcp';
 export * from './llm';
+export * from './schedules';
+export * from './watchers';
+export * from './rules';
 
 export const API_PATHS = {
   health: '/health',

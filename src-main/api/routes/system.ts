@@ -6,6 +6,8 @@ import { API_PATHS, AuditExportQuery, AuditQuery, SessionExchange } from '../con
 import { databasePath } from '../../core';
 import { exportTrace } from '../../core/audit';
 import { userToolsDir } from '../../core/agent';
+import { lastHeartbeat as lastHeartbeat_ } from '../../core/health';
+import { HEARTBEAT_COMPONENT } from '../../core/watchers';
 import { ApiError, parseWith, readJson, sendJson, SECURITY_HEADERS } from '../http';
 import { queryOf, type Route, type RouteContext } from './types';
 
@@ -14,7 +16,10 @@ function health(ctx: RouteContext): void {
   let lastHeartbeat: string | null = null;
   try {
     ctx.core.db.prepare('SELECT 1').get();
-    lastHeartbeat = ctx.core.lastHeartbeat();
+    // The heartbeat watcher's beat, or the core's own when that is newer (ISO times compare as text).
+    const watcher = lastHeartbeat_(ctx.core.db, HEARTBEAT_COMPONENT);
+    const core = ctx.core.lastHeartbeat();
+    lastHeartbeat = watcher !== null && (core === null || watcher > core) ? watcher : core;
   } catch (err) {
     database = { ok: false, error: (err as Error).message };
   }

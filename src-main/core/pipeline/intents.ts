@@ -18,6 +18,10 @@ export interface IntentDecl {
 const UNIT_BY_LETTER: Record<string, string> = { s: 'second', m: 'minute', h: 'hour' };
 const UNIT = z.preprocess((v) => (typeof v === 'string' ? (UNIT_BY_LETTER[v.charAt(0).toLowerCase()] ?? v) : v), z.enum(['second', 'minute', 'hour']));
 
+// "every weekday", "every monday", "every 30 minutes", "every hour"; and "at 8am", "at 7:30", "at noon".
+const EVERY = String.raw`weekdays?|weekends?|day|morning|night|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:\d+\s+)?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?)`;
+const AT = String.raw`\d{1,2}(?::\d{2})?\s*(?:am|pm)?|noon|midnight`;
+
 export const INTENTS: readonly IntentDecl[] = Object.freeze([
   {
     id: 'echo',
@@ -180,6 +184,92 @@ export const INTENTS: readonly IntentDecl[] = Object.freeze([
     slots: z.object({ payload: z.string().min(1).max(10_000), topic: z.string().min(1).max(1024) }),
     steps: [{ tool: 'daemon.mqtt.publish', input: { topic: '$topic', payload: '$payload' } }],
     reply: { success: 'Published to {{output.topic}}.', failure: 'I could not publish to {{slots.topic}}: {{error.message}}' },
+  },
+  // Schedules: the scheduler's tools (src-main/core/scheduler/tools.ts) read the spoken timing.
+  {
+    id: 'schedule.create',
+    description: 'Create a recurring schedule',
+    examples: ['every weekday at 8am brief me', 'every 30 minutes remind me to stretch'],
+    patterns: [
+      new RegExp(`^every\\s+(?<every>${EVERY})(?:\\s+at\\s+(?<at>${AT}))?\\s*,?\\s+(?:to\\s+)?(?<goal>.+?)[.!]?$`, 'i'),
+      new RegExp(`^(?<goal>remind\\s+me\\s+.+?)\\s+every\\s+(?<every>${EVERY})(?:\\s+at\\s+(?<at>${AT}))?[.!]?$`, 'i'),
+    ],
+    slots: z.object({ every: z.string().min(1), at: z.string().optional(), goal: z.string().min(1) }),
+    steps: [{ tool: 'schedule.create', input: { every: '$every', at: '$at', goal: '$goal' } }],
+    reply: { success: 'Scheduled "{{output.name}}" ({{output.describe}}); first run {{output.first_run}}.', failure: 'I could not schedule that: {{error.message}}' },
+  },
+  {
+    id: 'schedule.list',
+    description: 'List the schedules',
+    examples: ['list schedules'],
+    patterns: [/^(?:list|show)\s+(?:my\s+|the\s+)?schedules$/i, /^what(?:'s| is) scheduled\??$/i],
+    slots: z.object({}),
+    steps: [{ tool: 'schedule.list', input: {} }],
+    reply: { success: '{{output.summary}}', failure: 'I could not list the schedules: {{error.message}}' },
+  },
+  {
+    id: 'schedule.cancel',
+    description: 'Delete a schedule',
+    examples: ['cancel schedule 1b2c3d4e'],
+    patterns: [/^(?:cancel|delete|remove)\s+(?:the\s+)?schedule\s+(?<schedule>.+?)$/i],
+    slots: z.object({ schedule: z.string().min(1) }),
+    steps: [{ tool: 'schedule.cancel', input: { schedule: '$schedule' } }],
+    reply: { success: 'Schedule "{{output.name}}" is deleted.', failure: 'I could not cancel that schedule: {{error.message}}' },
+  },
+  {
+    id: 'schedule.pause',
+    description: 'Pause a schedule',
+    examples: ['pause schedule 1b2c3d4e'],
+    patterns: [/^pause\s+(?:the\s+)?schedule\s+(?<schedule>.+?)$/i],
+    slots: z.object({ schedule: z.string().min(1) }),
+    steps: [{ tool: 'schedule.pause', input: { schedule: '$schedule' } }],
+    reply: { success: 'Schedule "{{output.name}}" is paused.', failure: 'I could not pause that schedule: {{error.message}}' },
+  },
+  {
+    id: 'schedule.resume',
+    description: 'Resume a paused schedule',
+    examples: ['resume schedule 1b2c3d4e'],
+    patterns: [/^resume\s+(?:the\s+)?schedule\s+(?<schedule>.+?)$/i],
+    slots: z.object({ schedule: z.string().min(1) }),
+    steps: [{ tool: 'schedule.resume', input: { schedule: '$schedule' } }],
+    reply: { success: 'Schedule "{{output.name}}" is active again.', failure: 'I could not resume that schedule: {{error.message}}' },
+  },
+  // Rules: the rules engine's tools (src-main/core/rules/tools.ts).
+  {
+    id: 'rule.list',
+    description: 'List the rules',
+    examples: ['list rules'],
+    patterns: [/^(?:list|show)\s+(?:my\s+|the\s+)?rules$/i],
+    slots: z.object({}),
+    steps: [{ tool: 'rule.list', input: {} }],
+    reply: { success: '{{output.summary}}', failure: 'I could not list the rules: {{error.message}}' },
+  },
+  {
+    id: 'rule.enable',
+    description: 'Enable a rule',
+    examples: ['enable rule 1b2c3d4e'],
+    patterns: [/^(?:enable|turn\s+on)\s+(?:the\s+)?rule\s+(?<rule>.+?)$/i],
+    slots: z.object({ rule: z.string().min(1) }),
+    steps: [{ tool: 'rule.enable', input: { rule: '$rule' } }],
+    reply: { success: 'Rule "{{output.name}}" is enabled.', failure: 'I could not enable that rule: {{error.message}}' },
+  },
+  {
+    id: 'rule.disable',
+    description: 'Disable a rule',
+    examples: ['disable rule 1b2c3d4e'],
+    patterns: [/^(?:disable|turn\s+off)\s+(?:the\s+)?rule\s+(?<rule>.+?)$/i],
+    slots: z.object({ rule: z.string().min(1) }),
+    steps: [{ tool: 'rule.disable', input: { rule: '$rule' } }],
+    reply: { success: 'Rule "{{output.name}}" is disabled.', failure: 'I could not disable that rule: {{error.message}}' },
+  },
+  {
+    id: 'rule.create',
+    description: 'Create a rule on a Home Assistant entity',
+    examples: ['when binary_sensor.front_door turns on, turn on the hall light'],
+    patterns: [/^when\s+(?<entity>[a-z_]+\.[a-z0-9_]+)\s+(?:turns|becomes|is|changes\s+to)\s+(?<state>[\w-]+)\s*,?\s+(?:then\s+)?(?<goal>.+?)$/i],
+    slots: z.object({ entity: z.string().transform((e) => e.toLowerCase()), state: z.string().min(1), goal: z.string().min(1) }),
+    steps: [{ tool: 'rule.create', input: { entity: '$entity', state: '$state', goal: '$goal' } }],
+    reply: { success: 'Rule created: {{output.name}}.', failure: 'I could not create that rule: {{error.message}}' },
   },
 ]);
 

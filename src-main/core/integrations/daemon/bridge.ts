@@ -10,6 +10,8 @@ export interface IotBridgeDeps {
   audit: AuditLog;
   pipeline: { ingest(input: IngestInput): Ingested };
   daemon: DaemonClient;
+  /** Told of each stored (not deduped) home event after its batch committed: the rules engine takes them from here. */
+  onIngested?(event: Extract<Ingested, { deduped: false }>['event']): void;
   /** Where the daemon's critical marks go (the policy gate reads them). */
   setCriticalEntities?(source: () => ReadonlySet<string>): void;
 }
@@ -30,8 +32,9 @@ function toIngest(db: Db, e: Exclude<InboundEvent, { kind: 'rejected' }>): Inges
 }
 
 /** The sink the inbound link calls: all of a batch or none of it, so an acknowledged event is always stored. */
-export function inboundSink(deps: Pick<IotBridgeDeps, 'db' | 'audit' | 'pipeline'>): (events: InboundEvent[]) => void {
-  return (events) =>
+export function inboundSink(deps: Pick<IotBridgeDeps, 'db' | 'audit' | 'pipeline' | 'onIngested'>): (events: InboundEvent[]) => void {
+  return (events) => {
+    const stored: Extract<Ingested, { deduped: false }>['event'][] = [];
     deps.audit.transaction(() => {
       for (const e of events) {
         if (e.kind === 'rejected') {
@@ -39,7 +42,8 @@ export function inboundSink(deps: Pick<IotBridgeDeps, 'db' | 'audit' | 'pipeline
           continue;
         }
         try {
-          deps.pipeline.ingest(toIngest(deps.db, e));
+          const ingested = deps.pipeline.ingest(toIngest(deps.db, e));
+          if (!ingested.deduped) stored.push(ingested.event);
         } catch (err) {
           // Normalizing refuses before anything is written, so the rest of the batch goes on.
           if (!(err instanceof InvalidEventError)) throw err;
@@ -48,6 +52,15 @@ export function inboundSink(deps: Pick<IotBridgeDeps, 'db' | 'audit' | 'pipeline
         }
       }
     });
+    // After the commit: the batch is acknowledged whatever a rule then does with it.
+    for (const event of stored) {
+      try {
+        deps.onIngested?.(event);
+      } catch (err) {
+        console.error(`home event ${event.id} could not be matched against the rules:`, (err as Error).message);
+      }
+    }
+  };
 }
 
 /** Starts the inbound link and feeds the gate the daemon's critical marks; stop() ends the link. */
