@@ -1,6 +1,6 @@
 // The baseline side of the store benches: a fresh SQLite file with Jarvis's schema and pragmas, written with bare statements.
 import Database from 'better-sqlite3';
-import { loadMigrations } from '../../src-main/core/db';
+import { loadMigrations, loadVectorExtension } from '../../src-main/core/db';
 
 export type Rec = Record<string, unknown>;
 
@@ -10,6 +10,8 @@ export function rawTwin(file: string): Database.Database {
   raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('synchronous = FULL');
+  // The memory tables use sqlite-vec, which the store loads on every connection.
+  loadVectorExtension(raw);
   for (const m of loadMigrations()) raw.exec(m.sql);
   return raw;
 }
