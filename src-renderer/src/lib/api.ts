@@ -65,7 +65,7 @@ export interface ApiClient {
   call<T>(method: HttpMethod, path: string, schema: ZodType<T>, body?: unknown): Promise<T>;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl ?? '';

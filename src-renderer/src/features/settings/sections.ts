@@ -3,6 +3,8 @@ import type { ComponentType } from 'react';
 import type { ApiClient } from '../../lib/api';
 import { LlmPanel } from '../llm/LlmPanel';
 import { McpPanel } from '../mcp/McpPanel';
+import { RulesPanel } from '../rules/RulesPanel';
+import { SchedulesPanel } from '../schedules/SchedulesPanel';
 import { MemoryPanel } from '../memory/MemoryPanel';
 import { HomeDevicesPanel } from '../home/devices/HomeDevicesPanel';
 import { DaemonPanel, InstallPanel } from './panels';
@@ -55,13 +57,13 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = Object.freeze([
   {
     id: 'schedules',
     title: 'Schedules',
-    summary: 'Goals and workflows that run at set times.',
-    upcoming: 'No schedules yet. Runs at set times will be listed and edited here; they never approve anything by themselves.',
+    summary: 'Goals and reminders that run at set times.',
+    Panel: SchedulesPanel,
   },
   {
     id: 'rules',
     title: 'Rules',
     summary: 'When an event matches, do something: the router’s rules stage.',
-    upcoming: 'No rules yet. Rules that react to events will be written and tested here.',
+    Panel: RulesPanel,
   },
 ] satisfies SettingsSection[]);
