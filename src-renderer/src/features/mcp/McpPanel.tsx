@@ -7,6 +7,7 @@ import type { SectionProps } from '../settings/sections';
 import { mcpApi } from './api';
 import { createMcpStore, describeHealth, draftOf, type McpStore, type Risk } from './store';
 import './mcp.css';
+import { ConfirmRemove } from '../settings/ConfirmRemove';
 
 /** Health changes by itself (a crash, a reconnect); the list is read again this often while the screen is open. */
 const REFRESH_MS = 4000;
@@ -168,10 +169,6 @@ function ServerCard({ store, server }: { store: McpStore; server: McpServerView 
   const error = useStore(store, (s) => s.rowErrors[server.name] ?? null);
   const note = useStore(store, (s) => s.rowNotes[server.name] ?? null);
   const confirmingRemove = useStore(store, (s) => s.confirmingRemove === server.name);
-  const removeButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (confirmingRemove) removeButton.current?.focus();
-  }, [confirmingRemove]);
   const state = server.status === 'enabled' ? server.health.state : server.status;
   const p = server.policy;
   return (
@@ -219,20 +216,18 @@ function ServerCard({ store, server }: { store: McpStore; server: McpServerView 
             Review and start…
           </button>
         )}
-        {confirmingRemove ? (
-          <span role="group" aria-label={`Confirm removing ${server.name}`} className="fx-actions">
-            <button type="button" ref={removeButton} className="fx-danger" aria-disabled={busy !== null} onClick={() => void store.getState().act(server.name, 'remove')} data-testid={`mcp-confirm-remove-${server.name}`}>
-              {busy === 'remove' ? 'Removing…' : `Remove ${server.name}`}
-            </button>
-            <button type="button" className="link-button" onClick={() => store.getState().askToRemove(null)}>
-              Keep it
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="link-button" onClick={() => store.getState().askToRemove(server.name)} data-testid={`mcp-remove-${server.name}`}>
-            Remove…
-          </button>
-        )}
+        <ConfirmRemove
+          name={server.name}
+          verb="Remove"
+          confirming={confirmingRemove}
+          busy={busy !== null}
+          removing={busy === 'remove'}
+          onAsk={() => store.getState().askToRemove(server.name)}
+          onKeep={() => store.getState().askToRemove(null)}
+          onConfirm={() => void store.getState().act(server.name, 'remove')}
+          askTestId={`mcp-remove-${server.name}`}
+          confirmTestId={`mcp-confirm-remove-${server.name}`}
+        />
       </div>
       <PolicyEditor store={store} server={server} />
       <Outcome tone={error ? 'bad' : note ? 'ok' : 'muted'} text={error ?? note} testId={`mcp-row-message-${server.name}`} />

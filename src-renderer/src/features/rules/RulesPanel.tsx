@@ -1,12 +1,14 @@
 // Rules: the list with enabled state and each rule's recent triggers and suppressions; a form for trigger, conditions, actions and the windows that hold it back.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { RuleView } from '../../../../src-main/api/contract';
 import { AreaField, Outcome, SelectField, TextField } from '../llm/fields';
 import type { SectionProps } from '../settings/sections';
 import { rulesApi } from './api';
 import { CHANNELS, createRulesStore, describeTrigger, describeWindows, type Channel, type RulesStore } from './store';
+import '../settings/record-list.css';
 import './rules.css';
+import { ConfirmRemove } from '../settings/ConfirmRemove';
 
 /** Events arrive by themselves; the list and its logs are read again this often. */
 const REFRESH_MS = 4000;
@@ -133,20 +135,16 @@ function RuleRow({ store, rule }: { store: RulesStore; rule: RuleView }) {
   const busy = useStore(store, (s) => s.busy[rule.id] ?? null);
   const error = useStore(store, (s) => s.rowErrors[rule.id] ?? null);
   const confirming = useStore(store, (s) => s.confirmingDelete === rule.id);
-  const confirmButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (confirming) confirmButton.current?.focus();
-  }, [confirming]);
   const r = rule;
   return (
-    <li className="rl-row" data-testid="rule-row" data-id={r.id} data-enabled={r.enabled ? 'yes' : 'no'}>
-      <div className="rl-row-head">
+    <li className="rec-row" data-testid="rule-row" data-id={r.id} data-enabled={r.enabled ? 'yes' : 'no'}>
+      <div className="rec-row-head">
         <h4>{r.name}</h4>
-        <span className={`rl-state rl-state-${r.enabled ? 'on' : 'off'}`} data-testid="rule-state">
+        <span className={`rec-state rec-state-${r.enabled ? 'on' : 'off'}`} data-testid="rule-state">
           {r.enabled ? 'enabled' : 'disabled'}
         </span>
       </div>
-      <dl className="rl-facts">
+      <dl className="rec-facts">
         <dt>When</dt>
         <dd data-testid="rule-trigger">{describeTrigger(r)}</dd>
         <dt>If</dt>
@@ -166,20 +164,18 @@ function RuleRow({ store, rule }: { store: RulesStore; rule: RuleView }) {
         <button type="button" className="link-button" onClick={() => store.getState().edit(r.id)} data-testid="rule-edit">
           Edit
         </button>
-        {confirming ? (
-          <span role="group" aria-label={`Confirm deleting ${r.name}`} className="fx-actions">
-            <button type="button" ref={confirmButton} className="fx-danger" aria-disabled={busy !== null} onClick={() => void store.getState().remove(r.id)} data-testid="rule-confirm-delete">
-              {busy === 'delete' ? 'Deleting…' : `Delete ${r.name}`}
-            </button>
-            <button type="button" className="link-button" onClick={() => store.getState().askToDelete(null)}>
-              Keep it
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="link-button" onClick={() => store.getState().askToDelete(r.id)} data-testid="rule-delete">
-            Delete…
-          </button>
-        )}
+        <ConfirmRemove
+          name={r.name}
+          verb="Delete"
+          confirming={confirming}
+          busy={busy !== null}
+          removing={busy === 'delete'}
+          onAsk={() => store.getState().askToDelete(r.id)}
+          onKeep={() => store.getState().askToDelete(null)}
+          onConfirm={() => void store.getState().remove(r.id)}
+          askTestId="rule-delete"
+          confirmTestId="rule-confirm-delete"
+        />
       </div>
       <Outcome tone={error ? 'bad' : 'muted'} text={error} testId="rule-row-message" slim />
     </li>
@@ -197,10 +193,10 @@ export function RulesPanel({ api }: SectionProps) {
     return () => clearInterval(timer);
   }, [store]);
   return (
-    <div className="rl-panel" data-testid="rules-panel">
+    <div className="rec-panel" data-testid="rules-panel">
       <Outcome tone={error ? 'bad' : 'muted'} text={error} testId="rules-error" slim />
       {status === 'ready' && rules.length === 0 && <p className="muted">No rules yet.</p>}
-      <ul className="rl-list" aria-label="Rules">
+      <ul className="rec-list" aria-label="Rules">
         {rules.map((r) => (
           <RuleRow key={r.id} store={store} rule={r} />
         ))}

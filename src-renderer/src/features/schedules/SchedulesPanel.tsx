@@ -1,12 +1,14 @@
 // Schedules: the list with timing in words, next run, status and missed-run policy; a form whose next five runs update as the person types.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { ScheduleView } from '../../../../src-main/api/contract';
 import { Outcome, SelectField, TextField } from '../llm/fields';
 import type { SectionProps } from '../settings/sections';
 import { schedulesApi } from './api';
 import { createSchedulesStore, MISSED_LABELS, MISSED_POLICIES, when, type SchedulesStore, type TimingKind } from './store';
+import '../settings/record-list.css';
 import './schedules.css';
+import { ConfirmRemove } from '../settings/ConfirmRemove';
 
 /** Typing pauses this long before the preview is asked for, so each keystroke does not cost a request. */
 const PREVIEW_DELAY_MS = 350;
@@ -109,21 +111,17 @@ function ScheduleRow({ store, schedule }: { store: SchedulesStore; schedule: Sch
   const busy = useStore(store, (s) => s.busy[schedule.id] ?? null);
   const error = useStore(store, (s) => s.rowErrors[schedule.id] ?? null);
   const confirming = useStore(store, (s) => s.confirmingDelete === schedule.id);
-  const confirmButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (confirming) confirmButton.current?.focus();
-  }, [confirming]);
   const s = schedule;
   const stale = s.staleness_ms === null ? 'never too old' : `dropped after ${Math.round(s.staleness_ms / 60_000)} min`;
   return (
-    <li className="sch-row" data-testid="schedule-row" data-id={s.id} data-status={s.status}>
-      <div className="sch-row-head">
+    <li className="rec-row" data-testid="schedule-row" data-id={s.id} data-status={s.status}>
+      <div className="rec-row-head">
         <h4>{s.name}</h4>
-        <span className={`sch-status sch-status-${s.status}`} data-testid="schedule-status">
+        <span className={`rec-state rec-state-${s.status === 'active' ? 'on' : 'off'}`} data-testid="schedule-status">
           {s.status}
         </span>
       </div>
-      <dl className="sch-facts">
+      <dl className="rec-facts">
         <dt>Timing</dt>
         <dd data-testid="schedule-describe">{s.describe}</dd>
         <dt>Next run</dt>
@@ -144,20 +142,18 @@ function ScheduleRow({ store, schedule }: { store: SchedulesStore; schedule: Sch
         <button type="button" className="link-button" onClick={() => store.getState().edit(s.id)} data-testid="schedule-edit">
           Edit
         </button>
-        {confirming ? (
-          <span role="group" aria-label={`Confirm deleting ${s.name}`} className="fx-actions">
-            <button type="button" ref={confirmButton} className="fx-danger" aria-disabled={busy !== null} onClick={() => void store.getState().remove(s.id)} data-testid="schedule-confirm-delete">
-              {busy === 'delete' ? 'Deleting…' : `Delete ${s.name}`}
-            </button>
-            <button type="button" className="link-button" onClick={() => store.getState().askToDelete(null)}>
-              Keep it
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="link-button" onClick={() => store.getState().askToDelete(s.id)} data-testid="schedule-delete">
-            Delete…
-          </button>
-        )}
+        <ConfirmRemove
+          name={s.name}
+          verb="Delete"
+          confirming={confirming}
+          busy={busy !== null}
+          removing={busy === 'delete'}
+          onAsk={() => store.getState().askToDelete(s.id)}
+          onKeep={() => store.getState().askToDelete(null)}
+          onConfirm={() => void store.getState().remove(s.id)}
+          askTestId="schedule-delete"
+          confirmTestId="schedule-confirm-delete"
+        />
       </div>
       <Outcome tone={error ? 'bad' : 'muted'} text={error} testId="schedule-row-message" slim />
     </li>
@@ -175,11 +171,11 @@ export function SchedulesPanel({ api }: SectionProps) {
     return () => clearInterval(timer);
   }, [store]);
   return (
-    <div className="sch-panel" data-testid="schedules-panel">
+    <div className="rec-panel" data-testid="schedules-panel">
       <p className="small muted">A schedule never approves anything by itself: what it starts meets the approval gate like any unattended request.</p>
       <Outcome tone={error ? 'bad' : 'muted'} text={error} testId="schedules-error" slim />
       {status === 'ready' && schedules.length === 0 && <p className="muted">No schedules yet.</p>}
-      <ul className="sch-list" aria-label="Schedules">
+      <ul className="rec-list" aria-label="Schedules">
         {schedules.map((s) => (
           <ScheduleRow key={s.id} store={store} schedule={s} />
         ))}
