@@ -2,6 +2,7 @@
 import { createStore } from 'zustand/vanilla';
 import { RULE_CHANNELS, RuleCreate, type RuleView } from '../../../../src-main/api/contract';
 import { describeError, fieldProblems } from '../settings/errors';
+import { runRowAction } from '../settings/row-action';
 import type { RulesApi } from './api';
 
 export type Channel = (typeof RULE_CHANNELS)[number];
@@ -161,10 +162,6 @@ export function describeWindows(view: RuleView): string {
 }
 
 export function createRulesStore(api: RulesApi) {
-  const without = <T>(record: Record<string, T>, key: string): Record<string, T> => {
-    const { [key]: _dropped, ...rest } = record;
-    return rest;
-  };
   const sorted = (list: RuleView[]) => [...list].sort((a, b) => a.name.localeCompare(b.name));
   const replace = (list: RuleView[], view: RuleView) => sorted(list.some((r) => r.id === view.id) ? list.map((r) => (r.id === view.id ? view : r)) : [...list, view]);
   const problemsOf = (err: unknown) => {
@@ -228,15 +225,9 @@ export function createRulesStore(api: RulesApi) {
     },
 
     async setEnabled(id, enabled) {
-      if (get().busy[id]) return;
-      set({ busy: { ...get().busy, [id]: enabled ? 'enable' : 'disable' }, rowErrors: without(get().rowErrors, id) });
-      try {
+      await runRowAction(get, set, id, enabled ? 'enable' : 'disable', async () => {
         set({ rules: replace(get().rules, await api.update(id, { enabled })) });
-      } catch (err) {
-        set({ rowErrors: { ...get().rowErrors, [id]: describeError(err) } });
-      } finally {
-        set({ busy: without(get().busy, id) });
-      }
+      });
     },
 
     askToDelete(id) {
@@ -244,16 +235,10 @@ export function createRulesStore(api: RulesApi) {
     },
 
     async remove(id) {
-      if (get().busy[id]) return;
-      set({ busy: { ...get().busy, [id]: 'delete' }, rowErrors: without(get().rowErrors, id) });
-      try {
+      await runRowAction(get, set, id, 'delete', async () => {
         await api.remove(id);
         set({ rules: get().rules.filter((r) => r.id !== id), confirmingDelete: null, ...(get().editing === id ? { editing: null, form: emptyForm() } : {}) });
-      } catch (err) {
-        set({ rowErrors: { ...get().rowErrors, [id]: describeError(err) } });
-      } finally {
-        set({ busy: without(get().busy, id) });
-      }
+      });
     },
   }));
 }

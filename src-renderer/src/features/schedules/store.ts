@@ -2,6 +2,7 @@
 import { createStore } from 'zustand/vanilla';
 import { MISSED_POLICIES, ScheduleCreate, type MissedPolicy, type ScheduleView } from '../../../../src-main/api/contract';
 import { describeError, fieldProblems } from '../settings/errors';
+import { runRowAction } from '../settings/row-action';
 import type { SchedulesApi } from './api';
 
 export type TimingKind = 'cron' | 'every' | 'at';
@@ -136,10 +137,6 @@ export function when(iso: string | null): string {
 }
 
 export function createSchedulesStore(api: SchedulesApi) {
-  const without = <T>(record: Record<string, T>, key: string): Record<string, T> => {
-    const { [key]: _dropped, ...rest } = record;
-    return rest;
-  };
   const replace = (list: ScheduleView[], view: ScheduleView) => (list.some((s) => s.id === view.id) ? list.map((s) => (s.id === view.id ? view : s)) : [...list, view]);
   /** Only the newest preview may land: an older answer arriving late must not replace it. */
   let previewSeq = 0;
@@ -231,16 +228,10 @@ export function createSchedulesStore(api: SchedulesApi) {
     },
 
     async setStatus(id, status) {
-      if (get().busy[id]) return;
-      set({ busy: { ...get().busy, [id]: status }, rowErrors: without(get().rowErrors, id) });
-      try {
+      await runRowAction(get, set, id, status, async () => {
         const view = await api.update(id, { status });
         set({ schedules: replace(get().schedules, view) });
-      } catch (err) {
-        set({ rowErrors: { ...get().rowErrors, [id]: describeError(err) } });
-      } finally {
-        set({ busy: without(get().busy, id) });
-      }
+      });
     },
 
     askToDelete(id) {
@@ -248,16 +239,10 @@ export function createSchedulesStore(api: SchedulesApi) {
     },
 
     async remove(id) {
-      if (get().busy[id]) return;
-      set({ busy: { ...get().busy, [id]: 'delete' }, rowErrors: without(get().rowErrors, id) });
-      try {
+      await runRowAction(get, set, id, 'delete', async () => {
         await api.remove(id);
         set({ schedules: get().schedules.filter((s) => s.id !== id), confirmingDelete: null, ...(get().editing === id ? { editing: null, form: emptyForm(), preview: null } : {}) });
-      } catch (err) {
-        set({ rowErrors: { ...get().rowErrors, [id]: describeError(err) } });
-      } finally {
-        set({ busy: without(get().busy, id) });
-      }
+      });
     },
   }));
 }
