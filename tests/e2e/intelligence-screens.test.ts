@@ -50,6 +50,22 @@ async function shotSection(section: Locator, name: string): Promise<void> {
 
 const rowTexts = (list: Locator) => list.evaluateAll((rows) => rows.map((r) => r.querySelector('.mem-text')?.textContent ?? ''));
 
+describe('the plan and memory', () => {
+  it('shows on the Home plan what Jarvis remembers that bears on the goal', async () => {
+    const added = await api(j, '/v1/memory/add', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'preference', content: 'Invoices are filed under Finance/2026' }) });
+    expect(added.status).toBe(201);
+    await page.goto(`${j.url}/#/`);
+    await page.getByTestId('goal-input').fill('echo file the invoices');
+    await page.getByTestId('goal-input').press('Enter');
+    await page.locator('[data-testid="plan"][data-state="ready"]').waitFor();
+    expect(await page.getByTestId('plan-memories').textContent()).toContain('Invoices are filed under Finance/2026');
+    const forgotten = await api(j, `/v1/memory/${(added.body as { id: string }).id}`, { method: 'DELETE' });
+    expect(forgotten.status).toBe(200);
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('page-settings').waitFor();
+  });
+});
+
 describe('memory explorer', () => {
   it('adds memories, refuses a secret with the reason by the field, searches with each lane’s rank, filters by kind and forgets after a confirmation', async () => {
     const section = page.getByTestId('settings-memory');

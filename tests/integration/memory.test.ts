@@ -98,6 +98,15 @@ describe('memory with the offline embedder (the default)', () => {
     expect(allowed.status).toBe(201);
   });
 
+  it('the plan for a goal carries the memories that bear on it, the most relevant first', async () => {
+    expect((await add(j, { kind: 'preference', content: 'Dentist appointments go to the family calendar' })).status).toBe(201);
+    expect((await add(j, { kind: 'semantic', content: 'The garage code changes every spring' })).status).toBe(201);
+    const planned = await api(j, '/v1/agent/plan', post({ goal: 'echo book the dentist appointment' }));
+    expect(planned.status).toBe(200);
+    const memories = (planned.body as { memories?: { content: string }[] }).memories ?? [];
+    expect(memories[0]?.content).toBe('Dentist appointments go to the family calendar');
+  });
+
   it('answers bad input with the field and what was expected', async () => {
     const bad = await add(j, { kind: 'forever', content: '  ', ttl_seconds: 10, expires_at: '2030-01-01T00:00:00Z' });
     expect(bad.status).toBe(400);

@@ -59,6 +59,8 @@ export const Plan = z.object({
   trace_id: z.string(),
   intent: z.string().nullable(),
   steps: z.array(PlanStep),
+  /** What Jarvis remembers that bears on this goal, best first (the same memories a model's context gets). */
+  memories: z.array(z.object({ id: z.string(), kind: z.string(), content: z.string(), score: z.number().optional() })).optional(),
 });
 export type Plan = z.infer<typeof Plan>;
 

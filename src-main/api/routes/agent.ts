@@ -1,5 +1,6 @@
 // The planner API: POST /v1/agent/plan, POST /v1/agent/execute, GET /v1/agent/status/:task_id.
 import { daemonWillConfirm, readCapabilities } from '../../core/integrations/daemon';
+import { memoryLookup } from '../../core/llm';
 import { InvalidEventError } from '../../core/pipeline';
 import { resourcePath } from '../../core/util/resources';
 import { API_PATHS, ExecuteRequest, PlanRequest, type Confirmer, type Plan, type PlanStep } from '../contract';
@@ -46,6 +47,17 @@ function describeStep(ctx: RouteContext, step: Pick<PlanStep, 'id' | 'action' | 
   };
 }
 
+const PLAN_MEMORIES = 3;
+
+/** The memories that bear on a goal; planning never fails because the embedding provider is away. */
+async function relevantMemories(ctx: RouteContext, goal: string): Promise<NonNullable<Plan['memories']>> {
+  try {
+    return await memoryLookup((q) => ctx.agent.memory.store.query(q))(goal, PLAN_MEMORIES);
+  } catch {
+    return [];
+  }
+}
+
 async function plan(ctx: RouteContext): Promise<void> {
   const body = parseWith(PlanRequest, await readJson(ctx.req), 'plan request');
   const { pipeline } = ctx.agent;
@@ -68,6 +80,7 @@ async function plan(ctx: RouteContext): Promise<void> {
     trace_id: task.trace_id,
     intent: task.intent,
     steps: task.steps.map(({ id, action, input, requires_approval, risk }) => describeStep(ctx, { id, action, input, requires_approval, risk })),
+    memories: await relevantMemories(ctx, body.goal),
   };
   sendJson(ctx.res, 200, result);
 }

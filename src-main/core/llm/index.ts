@@ -1,7 +1,7 @@
 // Language-model surface: the port the engine asks, the live service (settings, providers, test), and the pieces tests reach.
 export type { LlmDecideRequest, LlmDecision, LlmPort, LlmToolInfo, LlmTurn, LlmTurnCall, ProposedCall } from './port';
 export { callsOf } from './port';
-export { LlmService, LlmSettingsError, createProvider } from './service';
+export { LlmService, LlmSettingsError, createProvider, memoryLookup } from './service';
 export type { LlmServiceDeps } from './service';
 export { LlmError, LLM_ERROR_KINDS, TRANSIENT_LLM_ERRORS } from './errors';
 export type { LlmErrorKind } from './errors';

@@ -94,6 +94,18 @@ export function PlanView({ store, api, onStarted }: { store: GoalStore; api: Api
                 <StepCard key={step.id} step={step} index={i} />
               ))}
             </ol>
+            {plan.plan.memories && plan.plan.memories.length > 0 && (
+              <div className="small" data-testid="plan-memories">
+                <p className="muted">What Jarvis remembers that bears on this:</p>
+                <ul>
+                  {plan.plan.memories.map((m) => (
+                    <li key={m.id}>
+                      <span className="muted">{m.kind}:</span> {m.content}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
             {refused && <ErrorNotice>At the current autonomy level the policy will refuse a step of this plan; raise the level or change the goal.</ErrorNotice>}
             {run.kind === 'failed' && <ErrorNotice testId="run-error">{run.message}</ErrorNotice>}
             <div className="button-row">
