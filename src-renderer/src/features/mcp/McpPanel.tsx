@@ -6,8 +6,10 @@ import { AreaField, Outcome, SelectField, TextField } from '../llm/fields';
 import type { SectionProps } from '../settings/sections';
 import { mcpApi } from './api';
 import { createMcpStore, describeHealth, draftOf, type McpStore, type Risk } from './store';
+import '../settings/record-list.css';
 import './mcp.css';
 import { ConfirmRemove } from '../settings/ConfirmRemove';
+import { useRefreshing } from '../settings/use-refreshing';
 
 /** Health changes by itself (a crash, a reconnect); the list is read again this often while the screen is open. */
 const REFRESH_MS = 4000;
@@ -173,11 +175,11 @@ function ServerCard({ store, server }: { store: McpStore; server: McpServerView 
   const p = server.policy;
   return (
     <li className="mcp-server" data-testid="mcp-server" data-name={server.name} data-status={server.status} data-state={server.health.state}>
-      <div className="mcp-server-head">
+      <div className="rec-row-head">
         <h4>
           <code>{server.name}</code> <span className="muted small">{server.transport}</span>
         </h4>
-        <span className={`mcp-state mcp-state-${state}`}>{state.replace('_', ' ')}</span>
+        <span className={`rec-state ${state === 'connected' ? 'rec-state-on' : `mcp-state-${state}`}`}>{state.replace('_', ' ')}</span>
       </div>
       <p className="small" data-testid={`mcp-health-${server.name}`}>
         {describeHealth(server)}
@@ -240,11 +242,7 @@ export function McpPanel({ api }: SectionProps) {
   const servers = useStore(store, (s) => s.servers);
   const status = useStore(store, (s) => s.status);
   const error = useStore(store, (s) => s.error);
-  useEffect(() => {
-    void store.getState().load();
-    const timer = setInterval(() => void store.getState().load(true), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [store]);
+  useRefreshing(store.getState().load, REFRESH_MS);
   return (
     <div className="mcp-panel" data-testid="mcp-panel">
       <Outcome tone={error ? 'bad' : 'muted'} text={error} testId="mcp-error" slim />

@@ -1,5 +1,5 @@
 // Rules: the list with enabled state and each rule's recent triggers and suppressions; a form for trigger, conditions, actions and the windows that hold it back.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { RuleView } from '../../../../src-main/api/contract';
 import { AreaField, Outcome, SelectField, TextField } from '../llm/fields';
@@ -9,6 +9,7 @@ import { CHANNELS, createRulesStore, describeTrigger, describeWindows, type Chan
 import '../settings/record-list.css';
 import './rules.css';
 import { ConfirmRemove } from '../settings/ConfirmRemove';
+import { useRefreshing } from '../settings/use-refreshing';
 
 /** Events arrive by themselves; the list and its logs are read again this often. */
 const REFRESH_MS = 4000;
@@ -187,11 +188,7 @@ export function RulesPanel({ api }: SectionProps) {
   const rules = useStore(store, (s) => s.rules);
   const status = useStore(store, (s) => s.status);
   const error = useStore(store, (s) => s.error);
-  useEffect(() => {
-    void store.getState().load();
-    const timer = setInterval(() => void store.getState().load(true), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [store]);
+  useRefreshing(store.getState().load, REFRESH_MS);
   return (
     <div className="rec-panel" data-testid="rules-panel">
       <Outcome tone={error ? 'bad' : 'muted'} text={error} testId="rules-error" slim />

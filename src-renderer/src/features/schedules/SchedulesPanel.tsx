@@ -9,6 +9,7 @@ import { createSchedulesStore, MISSED_LABELS, MISSED_POLICIES, when, type Schedu
 import '../settings/record-list.css';
 import './schedules.css';
 import { ConfirmRemove } from '../settings/ConfirmRemove';
+import { useRefreshing } from '../settings/use-refreshing';
 
 /** Typing pauses this long before the preview is asked for, so each keystroke does not cost a request. */
 const PREVIEW_DELAY_MS = 350;
@@ -165,11 +166,7 @@ export function SchedulesPanel({ api }: SectionProps) {
   const schedules = useStore(store, (s) => s.schedules);
   const status = useStore(store, (s) => s.status);
   const error = useStore(store, (s) => s.error);
-  useEffect(() => {
-    void store.getState().load();
-    const timer = setInterval(() => void store.getState().load(true), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [store]);
+  useRefreshing(store.getState().load, REFRESH_MS);
   return (
     <div className="rec-panel" data-testid="schedules-panel">
       <p className="small muted">A schedule never approves anything by itself: what it starts meets the approval gate like any unattended request.</p>
