@@ -1,10 +1,11 @@
 // Shared parts of the desktop acceptance suites: a real daemon on Xvfb, pairing through both CLIs, answering its zenity dialog with xdotool, user tools, and page screenshots.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { api, REPO, runCliAsync, tempHome, type JarvisProcess } from '../helpers/jarvis-process';
+import { pair, startDaemonProcess, type DaemonProcess } from '../helpers/daemon-process';
+import { api, REPO, tempHome, type JarvisProcess } from '../helpers/jarvis-process';
 import type { Display } from '../helpers/xvfb';
 
 const exec = promisify(execFile);
@@ -28,65 +29,14 @@ export function requireBuiltRenderer(): void {
   }
 }
 
-export interface Daemon {
-  child: ChildProcess;
-  home: string;
-  url: string;
-  output(): string;
-  stop(): Promise<void>;
-}
+export type Daemon = DaemonProcess;
+export { pair };
 
 /** Starts `jarvis-daemon serve` on the display with the given capabilities file. */
 export async function startDaemon(display: Display, capabilities: Record<string, unknown>): Promise<Daemon> {
   const home = tempHome('jarvis-daemon-');
   fs.writeFileSync(path.join(home, 'capabilities.json'), JSON.stringify({ version: 1, capabilities }));
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'jarvis-daemon.cjs'), 'serve'], {
-    env: { ...process.env, JARVIS_DAEMON_HOME: home, JARVIS_DAEMON_PORT: '0', DISPLAY: display.display },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the daemon did not start:\n${out}`)), 30_000);
-    const check = () => {
-      const m = /listening on (ws:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`the daemon exited:\n${out}`));
-    });
-  });
-  return {
-    child,
-    home,
-    url,
-    output: () => out,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** Pairs a running Jarvis with the daemon the way a person does: a code from `jarvis-daemon pair`, given to `jarvis daemon pair`. */
-export async function pair(j: JarvisProcess, daemon: Daemon): Promise<void> {
-  const printed = await new Promise<string>((resolve) => {
-    const p = spawn(process.execPath, [path.join(REPO, 'bin', 'jarvis-daemon.cjs'), 'pair'], { env: { ...process.env, JARVIS_DAEMON_HOME: daemon.home } });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('close', () => resolve(out));
-  });
-  const code = /Pairing code[^\n]*\n\s*(\S+)/.exec(printed)?.[1];
-  if (!code) throw new Error(`jarvis-daemon pair printed no code:\n${printed}`);
-  const paired = await runCliAsync(['daemon', 'pair', daemon.url, code], { JARVIS_HOME: j.home });
-  if (!/Paired with daemon/.test(paired.stdout)) throw new Error(`pairing failed:\n${paired.stdout}\n${paired.stderr}`);
+  return startDaemonProcess(home, { DISPLAY: display.display });
 }
 
 const xenv = (display: Display) => ({ ...process.env, DISPLAY: display.display });
