@@ -3,23 +3,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, REPO, runCli, startJarvis, tempHome, type JarvisProcess } from '../helpers/jarvis-process';
+import { startLlmSimulator, type LlmSimulator } from '../helpers/llm-simulator';
 import { McpAddServerResult, McpServerView, ToolList, type McpServerHealth } from '../../src-main/api/contract';
 
 const FS_SERVER = path.join(REPO, 'node_modules', '.bin', 'mcp-server-filesystem');
 
 let j: JarvisProcess;
+let sim: LlmSimulator;
 let dir: string;
 let member: string;
 
 beforeAll(async () => {
   dir = tempHome('jarvis-mcp-files-');
   fs.writeFileSync(path.join(dir, 'a.txt'), 'hello from a file\n');
-  j = await startJarvis();
+  // A simulated OpenAI-compatible server, so the test can read what a model call receives.
+  sim = await startLlmSimulator();
+  j = await startJarvis({ env: { JARVIS_LLM_PROVIDER: 'openai', JARVIS_LLM_BASE_URL: sim.url, JARVIS_LLM_MODEL: 'sim-chat' } });
   const res = runCli(['token', 'create', '--role', 'member'], { JARVIS_HOME: j.home });
   member = res.stdout.trim().split('\n').at(-1) ?? '';
 });
 afterAll(async () => {
   await j.stop();
+  await sim.close();
 });
 
 const send = (method: string, body?: unknown, token?: string) => ({
@@ -107,6 +112,15 @@ describe('after consent', () => {
     const view = McpServerView.parse((await api(j, '/v1/mcp/servers/fs')).body);
     expect(view.tools.find((t) => t.name === 'mcp.fs.list_directory')).toMatchObject({ mcp_name: 'list_directory', allowed: true, enabled: true });
     expect((await auditOf('type=mcp.tools_approved_by_consent')).at(-1)?.payload.tools).toEqual(expect.arrayContaining(['mcp.fs.list_directory', 'mcp.fs.write_file']));
+  });
+
+  it('its tools are in what a model call receives: the context and the tools sent to the provider', async () => {
+    sim.chat.script({ content: 'I can list that folder for you.' });
+    const said = await api(j, '/v1/events?wait=true', send('POST', { channel: 'api', payload: { text: 'what could you do with my files?' } }));
+    expect(said.body).toMatchObject({ status: 'done', reply: 'I can list that folder for you.' });
+    const calls = (await api(j, `/v1/llm/context?trace_id=${said.body.trace_id as string}`)).body.calls as { context: { tools: { name: string; wire_name: string }[] } }[];
+    expect(calls[0]?.context.tools.find((t) => t.name === 'mcp.fs.list_directory')).toMatchObject({ wire_name: 'mcp__fs__list_directory' });
+    expect(sim.chat.requests.at(-1)?.tools?.some((t) => t.function.name === 'mcp__fs__list_directory')).toBe(true);
   });
 
   it('a call goes through the executor and the gate and leaves the full audit trail, its result marked untrusted', async () => {
