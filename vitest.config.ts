@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src-main/**/*.test.ts', 'src-daemon/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'tests/architecture/**/*.test.ts'],
+          include: ['src-main/**/*.test.ts', 'src-daemon/**/*.test.ts', 'src-shared/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'tests/architecture/**/*.test.ts'],
           pool: 'forks',
         },
       },

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { checkpointDir, databasePath, openCore } from './core';
 import { TokenStore } from './core/safety/tokens';
 import { DaemonClient, loadAppIdentity } from './core/integrations/daemon';
-import { ROLES } from './api/contract/safety';
+import { ROLES } from '../src-shared/contract/safety';
 import { AuditLog, CheckpointStore, exportTrace, verifyChain } from './core/audit';
 import { ConfigError, loadSettings } from './core/config';
 import { openDatabase } from './core/db';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { openCore } from './core';
 import { createAgent } from './core/agent';
 import type { Settings } from './core/config';
-import type { Plan, TaskStatusView } from './api/contract';
+import type { Plan, TaskStatusView } from '../src-shared/contract';
 import { tokenFile } from './api/credentials';
 
 export interface GoalResult {

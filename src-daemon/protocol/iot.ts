@@ -1,5 +1,8 @@
 // The home part of the protocol: Home Assistant and MQTT settings, the inbound channel's claims (events, health, entity directory).
 import { z } from 'zod';
+import { AllowLists, DirectoryEntry, EntityId, EntityPattern, HaUrl, IotStatus, MqttUrl, Subscription } from '../../src-shared/home';
+
+export { AdapterHealth, AllowLists, DirectoryEntry, EntityId, EntityPattern, HaUrl, IotStatus, MqttUrl, PublishTopic, Subscription, TopicFilter } from '../../src-shared/home';
 
 /** The JWS `typ` of the token an app sends to receive inbound events on a connection. */
 export const SUBSCRIBE_TYP = 'jarvis-subscribe+jwt';
@@ -10,53 +13,11 @@ export const MAX_INBOUND_BATCH = 256;
 /** Largest MQTT payload forwarded; a larger one is audited as rejected. */
 export const MAX_MQTT_PAYLOAD_BYTES = 256 * 1024;
 
-/** Home Assistant's shape for an entity id: domain "." object id. */
-export const EntityId = z.string().regex(/^[a-z0-9_]+\.[a-z0-9_]+$/, 'an entity id such as light.kitchen');
-/** An exact entity id, "light.*" (a whole domain) or "*" (everything). */
-export const EntityPattern = z.string().regex(/^(?:\*|[a-z0-9_]+\.\*|[a-z0-9_]+\.[a-z0-9_]+)$/, 'an entity id, a domain pattern such as light.*, or *');
-/** An MQTT topic filter: levels separated by "/", "+" a whole level, "#" only last. */
-export const TopicFilter = z
-  .string()
-  .min(1)
-  .max(1024)
-  .refine((t) => !t.includes('\0') && t.split('/').every((level, i, all) => (level.includes('+') ? level === '+' : true) && (level.includes('#') ? level === '#' && i === all.length - 1 : true)), 'an MQTT topic filter ("+" stands for a whole level, "#" only at the end)');
-/** A concrete topic to publish to: no wildcards. */
-export const PublishTopic = z
-  .string()
-  .min(1)
-  .max(1024)
-  .refine((t) => !/[+#\0]/.test(t), 'a topic without the wildcards + and #');
-
 export const HA_ACTIONS = ['turn_on', 'turn_off', 'toggle', 'lock', 'unlock', 'set'] as const;
 export type HaAction = (typeof HA_ACTIONS)[number];
 
 /** A secret sealed to the daemon's X25519 key (see seal.ts): "v1.<epk>.<iv>.<ciphertext>.<tag>", base64url parts. */
 export const Sealed = z.string().max(8192).regex(/^v1\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{22}$/, 'a secret sealed to the daemon key');
-
-// Credentials never ride in a URL: they belong in the daemon's secrets file.
-const urlWith = (protocols: readonly string[], what: string) =>
-  z
-    .string()
-    .trim()
-    .max(2048)
-    .refine((u) => {
-      if (!URL.canParse(u)) return false;
-      const url = new URL(u);
-      return protocols.includes(url.protocol) && url.username === '' && url.password === '' && url.hostname !== '';
-    }, `${what}, without a user name or password in it`);
-
-export const HaUrl = urlWith(['http:', 'https:', 'ws:', 'wss:'], 'an http(s):// or ws(s):// address of Home Assistant');
-export const MqttUrl = urlWith(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'], 'an mqtt:// or mqtts:// address of the broker');
-
-export const Subscription = z.strictObject({
-  topic: TopicFilter,
-  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
-  /** What payloads this subscription expects; anything else is audited as rejected. */
-  format: z.enum(['json', 'text', 'binary']).default('json'),
-  /** A JSON Schema the (json) payload must meet. */
-  schema: z.record(z.string(), z.unknown()).optional(),
-});
-export type Subscription = z.infer<typeof Subscription>;
 
 export const HaSettings = z.strictObject({
   url: HaUrl.nullable(),
@@ -78,13 +39,6 @@ export const MqttSettings = z.strictObject({
   tls: z.strictObject({ ca_file: z.string().min(1).max(4096).optional(), reject_unauthorized: z.boolean().default(true) }).optional(),
 });
 export type MqttSettings = z.infer<typeof MqttSettings>;
-
-export const AllowLists = z.strictObject({
-  call_service: z.array(EntityPattern).max(2000),
-  get_state: z.array(EntityPattern).max(2000),
-  publish: z.array(TopicFilter).max(2000),
-});
-export type AllowLists = z.infer<typeof AllowLists>;
 
 /** One signed change of the daemon's home settings; each part left out stays as it is. */
 export const IotConfigureArgs = z.strictObject({
@@ -145,47 +99,6 @@ export const InboundEvent = z.discriminatedUnion('kind', [
   z.strictObject({ seq: z.number().int().positive(), kind: z.literal('rejected'), source: z.enum(['mqtt', 'ha']), topic: z.string().max(1024), reason: z.string().max(500), bytes: z.number().int().min(0), received_at: Iso }),
 ]);
 export type InboundEvent = z.infer<typeof InboundEvent>;
-
-export const AdapterHealth = z.strictObject({
-  configured: z.boolean(),
-  connected: z.boolean(),
-  /** When the current state (connected or not) began. */
-  since: Iso.nullable(),
-  last_message_at: Iso.nullable(),
-  last_error: z.string().max(500).nullable(),
-  last_error_at: Iso.nullable(),
-  reconnects: z.number().int().min(0),
-});
-export type AdapterHealth = z.infer<typeof AdapterHealth>;
-
-export const IotStatus = z.strictObject({
-  ha: AdapterHealth.extend({ url: z.string().nullable(), has_token: z.boolean(), watch: z.array(z.string()), entities: z.number().int().min(0) }),
-  mqtt: AdapterHealth.extend({
-    url: z.string().nullable(),
-    username: z.string().nullable(),
-    has_password: z.boolean(),
-    client_id: z.string(),
-    protocol_version: z.number().int(),
-    subscriptions: z.array(Subscription),
-  }),
-  allow: AllowLists,
-  critical: z.array(z.string()),
-  /** The daemon's X25519 public key (raw, base64url): seal secrets to it before sending them. */
-  seal_key: z.string(),
-  /** Events waiting for this app's acknowledgement. */
-  backlog: z.number().int().min(0),
-});
-export type IotStatus = z.infer<typeof IotStatus>;
-
-export const DirectoryEntry = z.strictObject({
-  entity_id: z.string().max(255),
-  name: z.string().max(255),
-  area: z.string().max(255).nullable(),
-  state: z.string().max(255),
-  allowed: z.boolean(),
-  critical: z.boolean(),
-});
-export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
 
 export const InboundBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('events'), events: z.array(InboundEvent).min(1).max(MAX_INBOUND_BATCH) }),

@@ -1,7 +1,7 @@
 // Request guards: loopback Host and Origin (DNS-rebinding defence) and the bearer token, compared in constant time.
 import crypto from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Role } from './contract/safety';
+import type { Role } from '../../src-shared/contract/safety';
 
 export type GuardFailure = { status: 401 | 403; reason: string; message: string };
 

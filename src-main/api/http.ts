@@ -1,8 +1,8 @@
 // HTTP plumbing: JSON replies in the contract's error envelope, and bounded, typed body reading.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import type { ErrorCode } from './contract';
-import { MAX_BODY_BYTES } from './contract';
+import type { ErrorCode } from '../../src-shared/contract';
+import { MAX_BODY_BYTES } from '../../src-shared/contract';
 
 /** An error that becomes `{"error":{code,message,details}}` with its status. */
 export class ApiError extends Error {

@@ -7,7 +7,7 @@ import { asStoreError } from '../core/db';
 import { SignInCodes, loadOrCreateToken } from './credentials';
 import { authenticate, checkHostAndOrigin, roleOfToken, type GuardFailure } from './guards';
 import { ROLE_RANK } from '../core/safety';
-import type { Role } from './contract/safety';
+import type { Role } from '../../src-shared/contract/safety';
 import { ApiError, sendError } from './http';
 import { matchPath, ROUTES, type RouteContext } from './routes';
 import { INTEGRATION_ROUTES } from './routes/integrations';

@@ -11,7 +11,7 @@ import {
   STREAM_BEARER_PREFIX,
   STREAM_PROTOCOL,
   type ServerMessage,
-} from './contract';
+} from '../../src-shared/contract';
 import { checkHostAndOrigin } from './guards';
 import { describeIssues } from './http';
 

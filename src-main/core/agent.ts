@@ -19,8 +19,8 @@ import { resourcePath } from './util/resources';
 import { builtinTools, Executor, ToolRegistry, type Gate, type ToolDefinition } from './tools';
 import { roleOfActor } from './tools/builtins/safety-tools';
 import { WorkflowStore } from './workflows/store';
-import type { Channel, PostEvent } from '../api/contract/events';
-import type { TaskProgress } from '../api/contract/agent';
+import type { Channel, PostEvent } from '../../src-shared/contract/events';
+import type { TaskProgress } from '../../src-shared/contract/agent';
 
 export interface Agent {
   registry: ToolRegistry;

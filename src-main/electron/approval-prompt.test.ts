@@ -1,6 +1,6 @@
 // Checks the native approval prompt: when it appears, what it shows, that Enter alone never approves a critical call, and what answers mean.
 import { describe, expect, it } from 'vitest';
-import { Approval, RISK_LEVELS } from '../api/contract';
+import { Approval, RISK_LEVELS } from '../../src-shared/contract';
 import { approvalChoiceOf, approvalDialog, approvalNotification, approvalPromptPlan, MAX_INPUT_CHARS, refusedDecisionText } from './approval-prompt';
 
 type Risk = (typeof RISK_LEVELS)[number];

@@ -1,6 +1,6 @@
 // The native approval prompt as pure functions: when to prompt, the notification, the dialog's options, and what an answer means.
 import type { MessageBoxOptions, NotificationConstructorOptions } from 'electron';
-import type { Approval } from '../api/contract';
+import type { Approval } from '../../src-shared/contract';
 
 /** What the person chose. `later` takes no decision: the approval stays pending and the main window shows it. */
 export type ApprovalChoice = 'approve' | 'deny' | 'later';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Approval } from '../api/contract';
+import type { Approval } from '../../src-shared/contract';
 import { tokenFile } from '../api/credentials';
 import { startJarvis, type RunningJarvis } from '../main';
 import { createCoreLink, type CoreLink } from './core-link';

@@ -10,7 +10,7 @@ import {
   STREAM_BEARER_PREFIX,
   STREAM_PROTOCOL,
   TaskList,
-} from '../api/contract';
+} from '../../src-shared/contract';
 import { restartDelayMs, type BackoffPolicy } from '../supervisor';
 import type { CoreReport } from './tray-state';
 

@@ -1,6 +1,6 @@
 // Native notifications and approval dialogs while the main window is hidden; answers go to the core's approval API like any client's.
 import { dialog, Notification } from 'electron';
-import type { Approval } from '../api/contract';
+import type { Approval } from '../../src-shared/contract';
 import { approvalChoiceOf, approvalDialog, approvalNotification, approvalPromptPlan, refusedDecisionText } from './approval-prompt';
 import type { CoreLink } from './core-link';
 

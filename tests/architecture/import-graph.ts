@@ -1,10 +1,10 @@
-// Reads the import graph of src-main, src-renderer and src-daemon and names every arrow that points the wrong way.
+// Reads the import graph of src-main, src-renderer, src-daemon and src-shared and names every arrow that points the wrong way.
 import fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
 
-export const SOURCE_ROOTS = ['src-main', 'src-renderer', 'src-daemon'] as const;
+export const SOURCE_ROOTS = ['src-main', 'src-renderer', 'src-daemon', 'src-shared'] as const;
 
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.cts', '.mts', '.js', '.cjs', '.mjs'] as const;
 // Build output and installed packages are not ours to police; dot-folders hold caches.
@@ -16,17 +16,21 @@ export type Rule =
   | 'renderer-only-contract'
   | 'renderer-no-node'
   | 'daemon-independent'
-  | 'main-only-daemon-protocol';
+  | 'main-only-daemon-protocol'
+  | 'shared-imports-nothing'
+  | 'contract-runs-anywhere';
 
 /** One sentence per rule, printed beside each violation so a failure says what to do. */
 export const RULE_TEXT: Readonly<Record<Rule, string>> = Object.freeze({
   'electron-only-in-shell': 'only src-main/electron/** may import electron',
   'core-stays-plain':
-    'src-main/core/** must not import src-main/api/** (except api/contract/**), src-main/electron/**, or the entry points main.ts/headless.ts/cli.ts',
-  'renderer-only-contract': 'src-renderer/** may import nothing outside itself except src-main/api/contract/**',
+    'src-main/core/** must not import src-main/api/**, src-main/electron/**, or the entry points main.ts/headless.ts/cli.ts',
+  'renderer-only-contract': 'src-renderer/** may import nothing outside itself except src-shared/contract/**',
   'renderer-no-node': 'src-renderer/** runs in a browser and must not import node built-ins (vite.config.ts excepted)',
   'daemon-independent': 'src-daemon/** must never import src-main/**',
   'main-only-daemon-protocol': 'src-main/** may import only src-daemon/protocol/** from the daemon',
+  'shared-imports-nothing': 'src-shared/** imports nothing of the project outside itself, and no package but zod',
+  'contract-runs-anywhere': 'src-shared/contract/** is loaded by the browser too and must not import node built-ins',
 });
 
 export type ImportKind = 'import' | 'export' | 'side-effect' | 'dynamic' | 'require' | 'import-equals' | 'type-query';
@@ -53,7 +57,7 @@ export const isUnder = (p: string, dir: string): boolean => p === dir || p.start
 
 const hasSourceExtension = (name: string): boolean => SOURCE_EXTENSIONS.some((ext) => name.endsWith(ext));
 
-/** Every source file under the three process roots, repo-relative and sorted; missing roots are simply empty. */
+/** Every source file under the process roots and the shared folder, repo-relative and sorted; missing roots are simply empty. */
 export function collectSourceFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (rel: string): void => {
@@ -167,8 +171,16 @@ export function ruleBroken(ref: Pick<ImportRef, 'file' | 'specifier' | 'target'>
     if (target === null) {
       return isBuiltin(specifier) && file !== RENDERER_BUILD_CONFIG ? 'renderer-no-node' : null;
     }
-    if (isUnder(target, 'src-renderer') || isUnder(target, 'src-main/api/contract')) return null;
+    if (isUnder(target, 'src-renderer') || isUnder(target, 'src-shared/contract')) return null;
     return 'renderer-only-contract';
+  }
+
+  if (isUnder(file, 'src-shared')) {
+    if (target === null) {
+      if (isBuiltin(specifier)) return isUnder(file, 'src-shared/contract') ? 'contract-runs-anywhere' : null;
+      return specifier === 'zod' || specifier.startsWith('zod/') || specifier === 'vitest' ? null : 'shared-imports-nothing';
+    }
+    return isUnder(target, 'src-shared') ? null : 'shared-imports-nothing';
   }
 
   if (target === null) return null;
@@ -178,8 +190,7 @@ export function ruleBroken(ref: Pick<ImportRef, 'file' | 'specifier' | 'target'>
   if (isUnder(file, 'src-main')) {
     if (isUnder(target, 'src-daemon') && !isUnder(target, 'src-daemon/protocol')) return 'main-only-daemon-protocol';
     if (isUnder(file, 'src-main/core')) {
-      const intoApi = isUnder(target, 'src-main/api') && !isUnder(target, 'src-main/api/contract');
-      if (intoApi || isUnder(target, 'src-main/electron') || ENTRY_POINTS.has(stripExtension(target))) return 'core-stays-plain';
+      if (isUnder(target, 'src-main/api') || isUnder(target, 'src-main/electron') || ENTRY_POINTS.has(stripExtension(target))) return 'core-stays-plain';
     }
   }
   return null;

@@ -11,6 +11,7 @@ describe('the repository import graph', () => {
   it('scans the real sources (so an empty scan cannot pass)', () => {
     const files = collectSourceFiles(REPO_ROOT);
     expect(files).toContain('src-main/core/audit/log.ts');
+    expect(files).toContain('src-shared/contract/index.ts');
     expect(files.some((f) => f.startsWith('src-renderer/'))).toBe(true);
     expect(files.every((f) => !f.includes('/node_modules/') && !f.includes('/out/'))).toBe(true);
   });
@@ -74,26 +75,33 @@ const FIXTURE: Record<string, string> = {
   'src-main/core/j.ts': "import { near } from '../api/contractual';\nexport const j = near;\n",
   'src-daemon/k.js': "const store = require('../src-main/core/db/index.js');\nmodule.exports = store;\n",
   'src-renderer/src/l.tsx': "export type Api = typeof import('../../src-main/api');\n",
+  'src-renderer/src/m.ts': "import { home } from '../../src-shared/home';\nexport const m = home;\n",
+  'src-shared/n.ts': "import { db } from '../src-main/core/db';\nexport const n = db;\n",
+  'src-shared/o.ts': "import { Claims } from '../src-daemon/protocol/claims';\nexport const o = Claims;\n",
+  'src-shared/p.ts': "import { create } from 'zustand';\nexport const p = create;\n",
+  'src-shared/contract/q.ts': "import os from 'node:os';\nexport const q = os;\n",
+  'src-main/core/r.ts': "import { Audit } from '../api/contract';\nexport const r = Audit;\n",
 
   // Allowed arrows, which must not be reported.
   'src-main/api/server.ts': 'export const startServer = 1;\n',
   'src-main/api/index.ts': "export * from './server';\n",
   'src-main/api/contractual.ts': 'export const near = 1;\n',
-  'src-main/api/contract/index.ts': "export * from './audit';\n",
-  'src-main/api/contract/audit.ts': "import { z } from 'zod';\nexport const Audit = z.object({});\n",
+  'src-shared/contract/index.ts': "export * from './audit';\n",
+  'src-shared/contract/audit.ts': "import { z } from 'zod';\nimport { home } from '../home';\nexport const Audit = z.object({ h: home });\n",
+  'src-shared/home.ts': "import { z } from 'zod';\nimport path from 'node:path';\nexport const home = z.string().default(path.sep);\n",
   'src-main/core/db/index.ts': "import fs from 'node:fs';\nexport const db = fs;\n",
-  'src-main/core/uses-contract.ts': "import { Audit } from '../api/contract';\nimport { Claims } from '../../src-daemon/protocol/claims';\nexport const u = [Audit, Claims];\n",
+  'src-main/core/uses-contract.ts': "import { Audit } from '../../src-shared/contract';\nimport { Claims } from '../../src-daemon/protocol/claims';\nexport const u = [Audit, Claims];\n",
   'src-main/core/quiet.ts': "// import { app } from 'electron';\nexport const s = \"require('electron')\";\n",
   'src-main/electron/tray.ts': "import { Tray } from 'electron';\nimport { db } from '../core/db';\nexport const tray = [Tray, db];\n",
   'src-main/main.ts': "import { tray } from './electron/tray';\nimport { Claims } from '../src-daemon/protocol';\nexport const main = [tray, Claims];\n",
   'src-main/headless.ts': "import { startServer } from './api/server';\nexport const run = startServer;\n",
   'src-main/cli.ts': "export const cli = 1;\n",
   'src-renderer/vite.config.ts': "import path from 'node:path';\nexport default { root: path.resolve(__dirname) };\n",
-  'src-renderer/src/api.ts': "import { Audit } from '../../src-main/api/contract';\nimport { Audit as A2 } from '../../src-main/api/contract/audit';\nimport { create } from 'zustand';\nexport const api = [Audit, A2, create];\n",
+  'src-renderer/src/api.ts': "import { Audit } from '../../src-shared/contract';\nimport { Audit as A2 } from '../../src-shared/contract/audit';\nimport { create } from 'zustand';\nexport const api = [Audit, A2, create];\n",
   'src-renderer/src/app.tsx': "import { api } from './api';\nexport const App = () => <div>{String(api)}</div>;\n",
   'src-daemon/protocol/index.ts': "export * from './claims';\n",
   'src-daemon/protocol/claims.ts': "export const Claims = 1;\n",
-  'src-daemon/server.ts': "import fs from 'node:fs';\nimport { Claims } from './protocol';\nexport const serve = [fs, Claims];\n",
+  'src-daemon/server.ts': "import fs from 'node:fs';\nimport { Claims } from './protocol';\nimport { home } from '../src-shared/home';\nexport const serve = [fs, Claims, home];\n",
 
   // Skipped folders: build output and installed packages.
   'src-main/core/node_modules/pkg/index.js': "require('electron');\n",
@@ -115,6 +123,12 @@ const EXPECTED: { file: string; specifier: string; rule: Rule }[] = [
   { file: 'src-main/core/j.ts', specifier: '../api/contractual', rule: 'core-stays-plain' },
   { file: 'src-daemon/k.js', specifier: '../src-main/core/db/index.js', rule: 'daemon-independent' },
   { file: 'src-renderer/src/l.tsx', specifier: '../../src-main/api', rule: 'renderer-only-contract' },
+  { file: 'src-renderer/src/m.ts', specifier: '../../src-shared/home', rule: 'renderer-only-contract' },
+  { file: 'src-shared/n.ts', specifier: '../src-main/core/db', rule: 'shared-imports-nothing' },
+  { file: 'src-shared/o.ts', specifier: '../src-daemon/protocol/claims', rule: 'shared-imports-nothing' },
+  { file: 'src-shared/p.ts', specifier: 'zustand', rule: 'shared-imports-nothing' },
+  { file: 'src-shared/contract/q.ts', specifier: 'node:os', rule: 'contract-runs-anywhere' },
+  { file: 'src-main/core/r.ts', specifier: '../api/contract', rule: 'core-stays-plain' },
 ];
 
 const key = (v: { file: string; specifier: string; rule: Rule }): string => `${v.file} ${v.specifier} ${v.rule}`;
@@ -139,7 +153,16 @@ describe('the checker on planted wrong imports', () => {
 
   it('covers every rule at least once', () => {
     const rules = new Set(checkImports(root).map((v) => v.rule));
-    const all: Rule[] = ['electron-only-in-shell', 'core-stays-plain', 'renderer-only-contract', 'renderer-no-node', 'daemon-independent', 'main-only-daemon-protocol'];
+    const all: Rule[] = [
+      'electron-only-in-shell',
+      'core-stays-plain',
+      'renderer-only-contract',
+      'renderer-no-node',
+      'daemon-independent',
+      'main-only-daemon-protocol',
+      'shared-imports-nothing',
+      'contract-runs-anywhere',
+    ];
     expect([...rules].sort()).toEqual(all.sort());
   });
 
@@ -155,6 +178,8 @@ describe('the checker on planted wrong imports', () => {
       'src-main/main.ts',
       'src-main/headless.ts',
       'src-daemon/server.ts',
+      'src-shared/contract/audit.ts',
+      'src-shared/home.ts',
     ]) {
       expect(reported.has(file), file).toBe(false);
     }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IotView } from '../../src-main/api/contract';
+import { IotView } from '../../src-shared/contract';
 import { launchChromium } from '../helpers/browser';
 import { startHaSimulator, type HaSimulator } from '../helpers/ha-simulator';
 import { api, REPO, startJarvis, tempHome, type JarvisProcess } from '../helpers/jarvis-process';

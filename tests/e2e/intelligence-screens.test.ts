@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LlmSettingsView, McpServerList, MemoryList, MemoryQueryResponse } from '../../src-main/api/contract';
+import { LlmSettingsView, McpServerList, MemoryList, MemoryQueryResponse } from '../../src-shared/contract';
 import { launchChromium } from '../helpers/browser';
 import { api, REPO, startJarvis, tempHome, type JarvisProcess } from '../helpers/jarvis-process';
 import { startLlmSimulator, type LlmSimulator } from '../helpers/llm-simulator';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RuleList, ScheduleList } from '../../src-main/api/contract';
+import { RuleList, ScheduleList } from '../../src-shared/contract';
 import { launchChromium } from '../helpers/browser';
 import { api, startJarvis, type JarvisProcess } from '../helpers/jarvis-process';
 import { requireBuiltRenderer, SHOTS } from './support';

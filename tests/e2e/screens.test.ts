@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditList, Integrations, ToolList, WorkflowList } from '../../src-main/api/contract';
+import { AuditList, Integrations, ToolList, WorkflowList } from '../../src-shared/contract';
 import { launchChromium } from '../helpers/browser';
 import { api, REPO, startJarvis, tempHome, type JarvisProcess } from '../helpers/jarvis-process';
 import { installTool, requireBuiltRenderer, shot } from './support';

@@ -1,6 +1,6 @@
 // The audit list's filters over the real API: time bounds (any zone), paging back with `before`, type counts, and the export as JSON.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditExportFile, AuditList, AuditTypeCounts } from '../../src-main/api/contract';
+import { AuditExportFile, AuditList, AuditTypeCounts } from '../../src-shared/contract';
 import { api, startJarvis, type JarvisProcess } from '../helpers/jarvis-process';
 
 let j: JarvisProcess;

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaemonPairResult, Integrations, SystemInfo } from '../../src-main/api/contract';
+import { DaemonPairResult, Integrations, SystemInfo } from '../../src-shared/contract';
 import { api, REPO, runCli, runCliAsync, startJarvis, tempHome, type JarvisProcess } from '../helpers/jarvis-process';
 
 const DAEMON_BIN = path.join(REPO, 'bin', 'jarvis-daemon.cjs');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, REPO, runCli, startJarvis, tempHome, type JarvisProcess } from '../helpers/jarvis-process';
 import { startLlmSimulator, type LlmSimulator } from '../helpers/llm-simulator';
-import { McpAddServerResult, McpServerView, ToolList, type McpServerHealth } from '../../src-main/api/contract';
+import { McpAddServerResult, McpServerView, ToolList, type McpServerHealth } from '../../src-shared/contract';
 
 const FS_SERVER = path.join(REPO, 'node_modules', '.bin', 'mcp-server-filesystem');
 

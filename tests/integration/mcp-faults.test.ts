@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../src-main/core';
 import { createAgent, type Agent } from '../../src-main/core/agent';
 import { loadSettings } from '../../src-main/core/config';
-import type { McpAddServerInput, McpServerHealth } from '../../src-main/api/contract';
-import { McpAddServerRequest } from '../../src-main/api/contract';
+import type { McpAddServerInput, McpServerHealth } from '../../src-shared/contract';
+import { McpAddServerRequest } from '../../src-shared/contract';
 import { REPO, tempHome } from '../helpers/jarvis-process';
 
 const FS_SERVER = path.join(REPO, 'node_modules', '.bin', 'mcp-server-filesystem');

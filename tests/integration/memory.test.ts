@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/core/db';
-import type { Memory, MemoryList, MemoryQueryResponse } from '../../src-main/api/contract/memory';
+import type { Memory, MemoryList, MemoryQueryResponse } from '../../src-shared/contract/memory';
 import { api, startJarvis, tempHome, type JarvisProcess } from '../helpers/jarvis-process';
 import { startLlmSimulator, type LlmSimulator } from '../helpers/llm-simulator';
 

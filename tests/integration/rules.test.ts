@@ -5,7 +5,7 @@ import { createAgent, type Agent } from '../../src-main/core/agent';
 import { loadSettings } from '../../src-main/core/config';
 import { inboundSink } from '../../src-main/core/integrations/daemon/bridge';
 import { ManualClock } from '../../src-main/core/scheduler';
-import type { RuleCreate } from '../../src-main/api/contract/rules';
+import type { RuleCreate } from '../../src-shared/contract/rules';
 import { tempHome } from '../helpers/jarvis-process';
 
 const booted: { core: Core; agent: Agent }[] = [];

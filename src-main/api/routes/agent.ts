@@ -3,7 +3,7 @@ import { daemonWillConfirm, readCapabilities } from '../../core/integrations/dae
 import { memoryLookup } from '../../core/llm';
 import { InvalidEventError } from '../../core/pipeline';
 import { resourcePath } from '../../core/util/resources';
-import { API_PATHS, ExecuteRequest, PlanRequest, type Confirmer, type Plan, type PlanStep } from '../contract';
+import { API_PATHS, ExecuteRequest, PlanRequest, type Confirmer, type Plan, type PlanStep } from '../../../src-shared/contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { MAX_WAIT_MS, waitAtMost } from './events';
 import { taskErrors } from './tasks';

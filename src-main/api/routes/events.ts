@@ -1,7 +1,7 @@
 // Events in, tools listed and reviewed: POST/GET /v1/events, GET /v1/tools, POST /v1/tools/:name/enable|disable.
 import { InvalidEventError } from '../../core/pipeline';
 import type { Outcome } from '../../core/pipeline';
-import { API_PATHS, EventListQuery, PostEvent, PostEventQuery, type EventList, type PostEventResult, type ToolList } from '../contract';
+import { API_PATHS, EventListQuery, PostEvent, PostEventQuery, type EventList, type PostEventResult, type ToolList } from '../../../src-shared/contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { queryOf, type Route, type RouteContext } from './types';
 

@@ -1,7 +1,7 @@
 // Integration routes: pairing the privileged daemon from the dashboard, as `jarvis daemon pair` does from a terminal.
 import crypto from 'node:crypto';
 import { DaemonError } from '../../core/integrations/daemon';
-import { API_PATHS, DaemonPairRequest, type DaemonPairResult } from '../contract';
+import { API_PATHS, DaemonPairRequest, type DaemonPairResult } from '../../../src-shared/contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import type { Route, RouteContext } from './types';
 

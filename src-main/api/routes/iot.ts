@@ -2,7 +2,7 @@
 import { sealSecret, type IotConfigureArgs, type IotStatus, type IotTestArgs } from '../../../src-daemon/protocol';
 import { DaemonError } from '../../core/integrations/daemon';
 import { newId } from '../../core/util/ids';
-import { API_PATHS, IotAllowListsRequest, IotCriticalRequest, IotHaSettingsRequest, IotMqttSettingsRequest, IotTestRequest, type IotChangeResult, type IotEntities, type IotTestResult, type IotView } from '../contract';
+import { API_PATHS, IotAllowListsRequest, IotCriticalRequest, IotHaSettingsRequest, IotMqttSettingsRequest, IotTestRequest, type IotChangeResult, type IotEntities, type IotTestResult, type IotView } from '../../../src-shared/contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import type { Route, RouteContext } from './types';
 

@@ -1,6 +1,6 @@
 // Language-model routes: what a call received (GET /v1/llm/context), provider settings, and "test connection".
 import { LlmSettingsError } from '../../core/llm';
-import { API_PATHS, LlmContextQuery, LlmSettingsUpdate, LlmTestRequest, type LlmContextResponse } from '../contract';
+import { API_PATHS, LlmContextQuery, LlmSettingsUpdate, LlmTestRequest, type LlmContextResponse } from '../../../src-shared/contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { queryOf, type Route, type RouteContext } from './types';
 

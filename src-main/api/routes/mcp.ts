@@ -1,6 +1,6 @@
 // MCP routes: add a server (stored awaiting consent, the answer shows what would run), consent, disable, remove, trust policy, reconnect.
 import { McpRequestError } from '../../core/mcp';
-import { MCP_PATHS, McpAddServerRequest, McpConsentRequest, McpPolicyRequest, type McpServerList } from '../contract/mcp';
+import { MCP_PATHS, McpAddServerRequest, McpConsentRequest, McpPolicyRequest, type McpServerList } from '../../../src-shared/contract/mcp';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import type { Route, RouteContext } from './types';
 

@@ -1,6 +1,6 @@
 // Memory routes: POST /v1/memory/add, POST /v1/memory/query, GET /v1/memory, DELETE /v1/memory/:id.
 import { EmbeddingError, SecretRefusedError } from '../../core/memory';
-import { MEMORY_PATHS, MemoryAddRequest, MemoryListQuery, MemoryQueryRequest } from '../contract/memory';
+import { MEMORY_PATHS, MemoryAddRequest, MemoryListQuery, MemoryQueryRequest } from '../../../src-shared/contract/memory';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { queryOf, type Route, type RouteContext } from './types';
 

@@ -1,6 +1,6 @@
 // Rule routes: list, create, read (with its recent log), edit / enable / disable, delete; refusals name the field and are audited.
 import { RuleInputError, RuleNotFoundError } from '../../core/rules';
-import { RULE_PATHS, RuleCreate, RulePatch, type RuleList } from '../contract/rules';
+import { RULE_PATHS, RuleCreate, RulePatch, type RuleList } from '../../../src-shared/contract/rules';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import type { Route, RouteContext } from './types';
 

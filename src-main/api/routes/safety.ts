@@ -1,6 +1,6 @@
 // Safety routes: approvals and grants, autonomy, the kill switch, policy rules, paused sources.
 import { ApprovalStateError, ForbiddenError } from '../../core/safety';
-import { API_PATHS, ApprovalListQuery, ApproveRequest, AutonomyRequest, KillSwitchRequest, type Integrations } from '../contract';
+import { API_PATHS, ApprovalListQuery, ApproveRequest, AutonomyRequest, KillSwitchRequest, type Integrations } from '../../../src-shared/contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { queryOf, type Route, type RouteContext } from './types';
 

@@ -1,6 +1,6 @@
 // Schedule routes: list, create (or preview), edit / pause / resume, delete; every refusal names the field and is audited.
 import { ScheduleInputError, ScheduleNotFoundError } from '../../core/scheduler';
-import { SCHEDULE_PATHS, ScheduleCreate, SchedulePatch, type ScheduleList } from '../contract/schedules';
+import { SCHEDULE_PATHS, ScheduleCreate, SchedulePatch, type ScheduleList } from '../../../src-shared/contract/schedules';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import type { Route, RouteContext } from './types';
 

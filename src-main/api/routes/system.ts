@@ -1,8 +1,8 @@
 // Health, sign-in, this install's facts, and the audit routes (list with filters, types, verify, export).
 import os from 'node:os';
 import path from 'node:path';
-import type { Health, AuditEvent, AuditExportFile, AuditList, AuditTypeCounts, SystemInfo } from '../contract';
-import { API_PATHS, AuditExportQuery, AuditQuery, SessionExchange } from '../contract';
+import type { Health, AuditEvent, AuditExportFile, AuditList, AuditTypeCounts, SystemInfo } from '../../../src-shared/contract';
+import { API_PATHS, AuditExportQuery, AuditQuery, SessionExchange } from '../../../src-shared/contract';
 import { databasePath } from '../../core';
 import { exportTrace } from '../../core/audit';
 import { userToolsDir } from '../../core/agent';

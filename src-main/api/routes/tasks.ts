@@ -2,7 +2,7 @@
 import { canonicalJson, rowHash } from '../../core/audit';
 import { TaskStateError, UnknownTaskError } from '../../core/tasks';
 import { WorkflowInvalidError, WorkflowNameTakenError } from '../../core/workflows/store';
-import { AmbiguousDecision, API_PATHS, TaskListQuery, type TaskTrail } from '../contract';
+import { AmbiguousDecision, API_PATHS, TaskListQuery, type TaskTrail } from '../../../src-shared/contract';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import { MAX_WAIT_MS, waitAtMost } from './events';
 import { queryOf, type Route, type RouteContext } from './types';

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../core';
 import type { Agent } from '../../core/agent';
 import type { SignInCodes } from '../credentials';
-import type { Role } from '../contract/safety';
+import type { Role } from '../../../src-shared/contract/safety';
 
 export interface RouteContext {
   core: Core;

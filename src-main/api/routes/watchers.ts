@@ -1,6 +1,6 @@
 // Watcher routes: GET /v1/watchers, PATCH /v1/watchers/:id to enable or disable one.
 import { WatcherNotFoundError } from '../../core/watchers';
-import { WATCHER_PATHS, WatcherPatch, type WatcherList } from '../contract/watchers';
+import { WATCHER_PATHS, WatcherPatch, type WatcherList } from '../../../src-shared/contract/watchers';
 import { ApiError, parseWith, readJson, sendJson } from '../http';
 import type { Route, RouteContext } from './types';
 

@@ -1,5 +1,5 @@
 // Audit types shared by the writer, verifier and exporter (the wire shapes live in the API contract).
-export type { AuditEvent, AuditQuery, Verification, BreakReason } from '../../api/contract/audit';
+export type { AuditEvent, AuditQuery, Verification, BreakReason } from '../../../src-shared/contract/audit';
 
 export interface AuditInput {
   type: string;

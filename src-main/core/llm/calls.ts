@@ -2,7 +2,7 @@
 import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
 import { newId } from '../util/ids';
-import type { LlmCallView } from '../../api/contract/llm';
+import type { LlmCallView } from '../../../src-shared/contract/llm';
 import type { ContextRecord } from './context';
 import type { ChatResult } from './types';
 

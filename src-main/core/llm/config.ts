@@ -1,7 +1,7 @@
 // Language-model settings: the providers, their usual addresses, and the API key from the environment or a 0600 file.
 import fs from 'node:fs';
 import path from 'node:path';
-import { LLM_PROVIDER_KINDS } from '../../api/contract/llm';
+import { LLM_PROVIDER_KINDS } from '../../../src-shared/contract/llm';
 
 export const LLM_PROVIDERS = LLM_PROVIDER_KINDS;
 export type LlmProviderKind = (typeof LLM_PROVIDERS)[number];

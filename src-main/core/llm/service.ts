@@ -2,7 +2,7 @@
 import type { AuditLog } from '../audit';
 import type { Db } from '../db';
 import { newId } from '../util/ids';
-import type { LlmSettingsUpdate, LlmSettingsView, LlmTestRequest, LlmTestResult } from '../../api/contract/llm';
+import type { LlmSettingsUpdate, LlmSettingsView, LlmTestRequest, LlmTestResult } from '../../../src-shared/contract/llm';
 import { AnthropicProvider } from './anthropic';
 import { LlmCallStore } from './calls';
 import { DEFAULT_BASE_URLS, KEY_ENV, KeyFileError, LLM_SETTING_KEYS, MAX_OUTPUT, readApiKey, readConfigFile, writeApiKey, writeConfigKeys, type LlmConfig, type LlmProviderKind } from './config';

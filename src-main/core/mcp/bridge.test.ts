@@ -2,7 +2,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { fillSteps, matchIntent } from '../pipeline/intents';
-import { McpTrustPolicy, type McpTrustPolicyInput } from '../../api/contract/mcp';
+import { McpTrustPolicy, type McpTrustPolicyInput } from '../../../src-shared/contract/mcp';
 import { bridgeTools, intentFor, registryName, shapeResult, toolDigest, type BridgeContext } from './bridge';
 
 const listDir: Tool = {

@@ -6,7 +6,7 @@ import { canonicalJson } from '../audit';
 import type { IntentDecl } from '../pipeline/intents';
 import { ToolRunError } from '../tools/executor';
 import type { ToolDefinition, ToolPermissions } from '../tools/types';
-import type { McpTrustPolicy } from '../../api/contract/mcp';
+import type { McpTrustPolicy } from '../../../src-shared/contract/mcp';
 import { toolAllowed, toolIdempotent, toolRisk } from './policy';
 
 /** What the executor and the language model receive from an MCP tool. `untrusted: true` marks it as data, never instructions. */

@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, ToolListChangedNotificationSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ToolRunError } from '../tools/executor';
-import type { McpServerConfig, McpServerHealth } from '../../api/contract/mcp';
+import type { McpServerConfig, McpServerHealth } from '../../../src-shared/contract/mcp';
 import { childEnvironment } from './env';
 import { ChildStdioTransport, InvalidMessageError } from './stdio-transport';
 

@@ -7,7 +7,7 @@ import type { IntentDecl } from '../pipeline/intents';
 import type { ToolRegistry } from '../tools/registry';
 import { newId } from '../util/ids';
 import { resourcePath } from '../util/resources';
-import type { McpAddServerRequest, McpAddServerResult, McpServerConfig, McpServerHealth, McpServerView, McpTrustPolicy } from '../../api/contract/mcp';
+import type { McpAddServerRequest, McpAddServerResult, McpServerConfig, McpServerHealth, McpServerView, McpTrustPolicy } from '../../../src-shared/contract/mcp';
 import { bridgeTools, intentFor, registryName, type BridgedTools } from './bridge';
 import { DEFAULT_TIMINGS, McpConnection, type ConnectionTimings } from './connection';
 import { childEnvironment, CommandNotFoundError, commandLine, minimalPath, resolveCommand } from './env';

@@ -1,6 +1,6 @@
 // The trust policy: which tools join, at what risk (annotations only raise it), and when a retry is safe.
 import { describe, expect, it } from 'vitest';
-import { McpTrustPolicy, type McpTrustPolicyInput } from '../../api/contract/mcp';
+import { McpTrustPolicy, type McpTrustPolicyInput } from '../../../src-shared/contract/mcp';
 import { toolAllowed, toolIdempotent, toolRisk } from './policy';
 
 const policy = (p: McpTrustPolicyInput = {}) => McpTrustPolicy.parse(p);

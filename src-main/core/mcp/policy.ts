@@ -1,6 +1,6 @@
 // The trust policy per MCP server, as pure functions: which tools join the registry, at what risk, and whether they may be retried.
 import { RISKS, type Risk } from '../tools/types';
-import type { McpTrustPolicy } from '../../api/contract/mcp';
+import type { McpTrustPolicy } from '../../../src-shared/contract/mcp';
 
 /** What a server says about a tool (MCP's annotations). Hints, not guarantees. */
 export interface ToolHints {

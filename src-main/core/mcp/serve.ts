@@ -8,9 +8,9 @@ import type { Settings } from '../config';
 import { openCore } from '../core';
 import type { ToolDefinition } from '../tools/types';
 import { newId } from '../util/ids';
-import { MEMORY_KINDS, MEMORY_QUERY_MODES, MemoryQueryRequest } from '../../api/contract/memory';
-import type { TaskStatusView } from '../../api/contract/agent';
-import type { ExecutionResult } from '../../api/contract/events';
+import { MEMORY_KINDS, MEMORY_QUERY_MODES, MemoryQueryRequest } from '../../../src-shared/contract/memory';
+import type { TaskStatusView } from '../../../src-shared/contract/agent';
+import type { ExecutionResult } from '../../../src-shared/contract/events';
 
 /**
  * Who the calls come from. The second part is the role the safety tools read ("agent" is no role, so a

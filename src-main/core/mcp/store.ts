@@ -1,7 +1,7 @@
 // The MCP server store: each server's config, trust policy and consent in SQLite; every change audited in the same transaction.
 import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
-import { McpServerConfig, McpTrustPolicy, type McpAddServerRequest } from '../../api/contract/mcp';
+import { McpServerConfig, McpTrustPolicy, type McpAddServerRequest } from '../../../src-shared/contract/mcp';
 
 export type McpServerStatus = 'awaiting_consent' | 'enabled' | 'disabled';
 

@@ -10,7 +10,7 @@ import {
   type MemoryQueryMode,
   type MemoryQueryResponse,
   type MemoryQueryResult,
-} from '../../api/contract/memory';
+} from '../../../src-shared/contract/memory';
 import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
 import { newId } from '../util/ids';

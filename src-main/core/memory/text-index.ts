@@ -1,5 +1,5 @@
 // The text lane: FTS5 with BM25 over memory content, queried with the words of the request (never FTS syntax).
-import type { MemoryKind } from '../../api/contract/memory';
+import type { MemoryKind } from '../../../src-shared/contract/memory';
 import { stmt, type Db } from '../db';
 
 const MAX_TERMS = 32;

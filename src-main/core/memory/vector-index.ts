@@ -1,5 +1,5 @@
 // The vector lane: exact vectors in memory_embeddings, sign bits in a sqlite-vec vec0 table; Hamming candidates re-ranked by exact cosine.
-import type { MemoryKind } from '../../api/contract/memory';
+import type { MemoryKind } from '../../../src-shared/contract/memory';
 import { stmt, type Db } from '../db';
 import { bitWidth, dot, fromBlob, signBits, toBlob } from './vectors';
 

@@ -1,6 +1,6 @@
 // One normalizer per channel: raw input → the fields of a MessageEvent (text, source, thread), declared as data.
 import { z } from 'zod';
-import type { Channel } from '../../api/contract/events';
+import type { Channel } from '../../../src-shared/contract/events';
 
 interface Normalizer {
   payload: z.ZodType<Record<string, unknown>>;

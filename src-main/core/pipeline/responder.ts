@@ -2,7 +2,7 @@
 import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
 import { newId } from '../util/ids';
-import type { Channel, Reply } from '../../api/contract/events';
+import type { Channel, Reply } from '../../../src-shared/contract/events';
 
 /** Where a reply to a channel is delivered. The app's own channels store it and push it on the live stream. */
 const OUTBOUND: Readonly<Record<Channel, 'app' | 'notification'>> = Object.freeze({

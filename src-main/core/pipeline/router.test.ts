@@ -1,6 +1,6 @@
 // The router cascade: each stage's outcome is recorded, filters stop muted and ignored events, and the seams answer in order.
 import { describe, expect, it } from 'vitest';
-import type { MessageEvent } from '../../api/contract/events';
+import type { MessageEvent } from '../../../src-shared/contract/events';
 import { Router } from './router';
 
 const event = (text: string | null, source = 'api'): MessageEvent => ({

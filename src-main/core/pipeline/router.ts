@@ -1,5 +1,5 @@
 // The router cascade: filters → rules → fastpath intents → LLM, each stage's outcome kept in the decision.
-import type { MessageEvent, RoutingDecision } from '../../api/contract/events';
+import type { MessageEvent, RoutingDecision } from '../../../src-shared/contract/events';
 import { fillSteps, INTENTS, matchIntent, type IntentDecl } from './intents';
 
 /** A tool to call, or (the LLM lane) a step at which the language model decides what to call. */

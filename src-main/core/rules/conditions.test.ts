@@ -1,7 +1,7 @@
 // The condition language and trigger patterns: compiled once, refusing at creation what could fail at fire time.
 import { describe, expect, it } from 'vitest';
 import { compileCondition, compileMatch, inWindow, RuleInputError } from './conditions';
-import type { MessageEvent } from '../../api/contract/events';
+import type { MessageEvent } from '../../../src-shared/contract/events';
 
 const event = (payload: Record<string, unknown>): MessageEvent => ({ id: 'e', channel: 'ha', source: 'ha:sensor.t', thread_id: null, text: null, payload, received_at: '', trace_id: 't', parent_event_id: null, dedupe_key: null });
 const ctx = (payload: Record<string, unknown>, now = Date.parse('2026-03-02T12:00:00Z'), states: Record<string, string> = {}) => ({ event: event(payload), now, entity: (id: string) => (states[id] === undefined ? undefined : { state: states[id] ?? '' }) });

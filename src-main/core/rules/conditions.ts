@@ -1,6 +1,6 @@
 // The rules' condition language compiled once at creation: equality, numbers, regex, time windows, an HA entity's state.
-import type { Condition } from '../../api/contract/rules';
-import type { MessageEvent } from '../../api/contract/events';
+import type { Condition } from '../../../src-shared/contract/rules';
+import type { MessageEvent } from '../../../src-shared/contract/events';
 
 /** A rule the person got wrong, naming the field; `status` 403 for what the policy forbids. */
 export class RuleInputError extends Error {

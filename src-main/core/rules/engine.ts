@@ -11,8 +11,8 @@ import type { ToolDefinition } from '../tools/types';
 import { newId } from '../util/ids';
 import { inWindow, RuleInputError } from './conditions';
 import { RuleStore, type CompiledRule, type RuleRow } from './store';
-import type { MessageEvent } from '../../api/contract/events';
-import type { RuleAction, RuleCreate, RulePatch, RuleView } from '../../api/contract/rules';
+import type { MessageEvent } from '../../../src-shared/contract/events';
+import type { RuleAction, RuleCreate, RulePatch, RuleView } from '../../../src-shared/contract/rules';
 
 /** A chain of rule-made events deeper than this is a loop: the rule that would extend it is stopped. */
 export const MAX_TRACE_DEPTH = 5;

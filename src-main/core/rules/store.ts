@@ -3,8 +3,8 @@ import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
 import { newId } from '../util/ids';
 import { compileConditions, compileMatch, RuleInputError, type Predicate } from './conditions';
-import type { QuietHours, RuleLogEntry} from '../../api/contract/rules';
-import { RuleAction, RuleTrigger, Condition, type RuleCreate, type RulePatch, type RuleView } from '../../api/contract/rules';
+import type { QuietHours, RuleLogEntry} from '../../../src-shared/contract/rules';
+import { RuleAction, RuleTrigger, Condition, type RuleCreate, type RulePatch, type RuleView } from '../../../src-shared/contract/rules';
 import { z } from 'zod';
 
 export interface RuleRow {

@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit';
 import { canonicalJson } from '../audit';
 import { stmt, type Db } from '../db';
 import { newId } from '../util/ids';
-import type { Approval } from '../../api/contract/safety';
+import type { Approval } from '../../../src-shared/contract/safety';
 import type { Risk, ToolPermissions } from '../tools/types';
 
 export const DEFAULT_APPROVAL_TTL_MS = 10 * 60_000;

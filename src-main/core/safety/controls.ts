@@ -1,7 +1,7 @@
 // Persisted controls: the autonomy level with its history, the kill switch, policy rules, and sources the anomaly guard paused.
 import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
-import type { Controls } from '../../api/contract/safety';
+import type { Controls } from '../../../src-shared/contract/safety';
 import { PolicyRulesSchema, requireAutonomy, type Autonomy, type PolicyRules } from './policy';
 
 export const DEFAULT_AUTONOMY: Autonomy = 'A2';

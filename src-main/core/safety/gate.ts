@@ -8,7 +8,7 @@ import type { ApprovalStore } from './approvals';
 import type { ControlStore } from './controls';
 import type { GrantStore } from './grant-store';
 import { AnomalyGuard, checkRules, classifyRisk, findGrant, gateCell, RateLimiter, riskRank, type AnomalyFinding, type Risk } from './policy';
-import type { Approval } from '../../api/contract/safety';
+import type { Approval } from '../../../src-shared/contract/safety';
 import { guardCall } from '../llm/injection-guard';
 
 /** Who asked, in the words approvals show: a person, a schedule, a rule or the language model. */

@@ -1,7 +1,7 @@
 // Stored grants: a person's standing permission for one tool with an argument pattern, until it expires or is revoked.
 import { stmt, type Db } from '../db';
 import { newId } from '../util/ids';
-import type { Grant as GrantView } from '../../api/contract/safety';
+import type { Grant as GrantView } from '../../../src-shared/contract/safety';
 import type { Risk } from '../tools/types';
 import { describeScope, type Grant, type GrantScope } from './policy';
 

@@ -2,7 +2,7 @@
 import type { AuditLog } from '../audit';
 import type { Db } from '../db';
 import type { TaskEngine } from '../tasks';
-import type { Approval, Role } from '../../api/contract/safety';
+import type { Approval, Role } from '../../../src-shared/contract/safety';
 import { ApprovalStateError, ApprovalStore } from './approvals';
 import { ControlStore } from './controls';
 import { GrantStore } from './grant-store';

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
 import { newId, randomToken } from '../util/ids';
-import type { Role } from '../../api/contract/safety';
+import type { Role } from '../../../src-shared/contract/safety';
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 

@@ -1,5 +1,5 @@
 // Spoken schedules ("every weekday at 8am", "every 30 minutes") → a timing; the fastpath's schedule.create reads these.
-import type { ScheduleTiming, SchedulePayload } from '../../api/contract/schedules';
+import type { ScheduleTiming, SchedulePayload } from '../../../src-shared/contract/schedules';
 
 const DAYS: Record<string, string> = { sunday: '0', monday: '1', tuesday: '2', wednesday: '3', thursday: '4', friday: '5', saturday: '6' };
 

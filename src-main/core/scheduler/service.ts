@@ -5,7 +5,7 @@ import type { IngestInput, Ingested } from '../pipeline';
 import { newId } from '../util/ids';
 import { MAX_TIMER_MS, type Clock } from './clock';
 import { describeTiming, nextAfter, nextRuns, occurrencesUntil, ScheduleInputError, toStored, toTiming, validateTiming, type StoredTiming } from './timing';
-import { SchedulePayload, type MissedPolicy, type ScheduleCreate, type SchedulePatch, type ScheduleView } from '../../api/contract/schedules';
+import { SchedulePayload, type MissedPolicy, type ScheduleCreate, type SchedulePatch, type ScheduleView } from '../../../src-shared/contract/schedules';
 
 /** A run later than this after its due time counts as missed (sleep, restart), not as a normal firing. */
 export const MISSED_GRACE_MS = 5000;

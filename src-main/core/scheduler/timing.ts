@@ -1,6 +1,6 @@
 // Schedule timing: validating cron (croner, five fields, a zone), intervals and one-shots, and listing their occurrences.
 import { Cron } from 'croner';
-import { isTimeZone, type ScheduleTiming } from '../../api/contract/schedules';
+import { isTimeZone, type ScheduleTiming } from '../../../src-shared/contract/schedules';
 
 export type ScheduleKind = 'cron' | 'interval' | 'once';
 

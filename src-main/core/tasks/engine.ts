@@ -6,7 +6,7 @@ import type { Db } from '../db';
 import type { LlmPort } from '../llm/port';
 import type { Executor } from '../tools/executor';
 import type { ToolRegistry } from '../tools/registry';
-import { FINAL_TASK_STATUSES, type TaskProgress, type TaskStatus, type TaskStatusView } from '../../api/contract/agent';
+import { FINAL_TASK_STATUSES, type TaskProgress, type TaskStatus, type TaskStatusView } from '../../../src-shared/contract/agent';
 import { IllegalTransitionError, type StepRow, type TaskRow } from './model';
 import { recoverTasks } from './recovery';
 import { TaskStateError, type TaskStore } from './repo';

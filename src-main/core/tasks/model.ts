@@ -1,5 +1,5 @@
 // Task and step shapes inside the core, the default retry policy, and what the state machine allows.
-import type { StepStatus, TaskStatus } from '../../api/contract/agent';
+import type { StepStatus, TaskStatus } from '../../../src-shared/contract/agent';
 import type { Risk } from '../tools/types';
 
 export interface RetryPolicy {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../index';
 import { createAgent, type Agent } from '../agent';
 import { loadSettings } from '../config';
-import type { TaskProgress } from '../../api/contract/agent';
+import type { TaskProgress } from '../../../src-shared/contract/agent';
 
 let open: { core: Core; agent: Agent }[] = [];
 afterEach(async () => {

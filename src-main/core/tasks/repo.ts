@@ -1,7 +1,7 @@
 // Task, step and attempt rows: creation, reads as API views, and state changes the database's state machine checks.
 import { stmt, type Db } from '../db';
 import { newId } from '../util/ids';
-import type { StepState, StepStatus, TaskDetail, TaskStatus, TaskStatusView } from '../../api/contract/agent';
+import type { StepState, StepStatus, TaskDetail, TaskStatus, TaskStatusView } from '../../../src-shared/contract/agent';
 import { DEFAULT_RETRY, IllegalTransitionError, type StepRow, type StepSpec, type TaskRow } from './model';
 
 export class UnknownTaskError extends Error {

@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
 import { faultPoint } from '../util/faults';
 import { newId } from '../util/ids';
-import type { ExecutionErrorKind, ExecutionResult } from '../../api/contract/events';
+import type { ExecutionErrorKind, ExecutionResult } from '../../../src-shared/contract/events';
 import type { Gate, GateDecision } from './gate';
 import type { ToolRegistry } from './registry';
 import { runInProcess } from './runners/process-runner';

@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
 import { loadManifestDir } from './manifest';
 import type { ToolDefinition } from './types';
-import type { ToolInfo } from '../../api/contract/tools';
+import type { ToolInfo } from '../../../src-shared/contract/tools';
 
 export interface ToolState {
   enabled: boolean;

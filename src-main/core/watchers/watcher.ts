@@ -2,7 +2,7 @@
 import type { AuditLog } from '../audit';
 import { stmt, type Db } from '../db';
 import type { Clock } from '../scheduler/clock';
-import type { WatcherView } from '../../api/contract/watchers';
+import type { WatcherView } from '../../../src-shared/contract/watchers';
 
 /** One watcher: what it checks and how often; tick throws to report a problem (kept as last_error). */
 export interface Watcher {

@@ -1,5 +1,5 @@
 // Retry policies: defaults merged field by field (workflow, then step), exponential back-off with jitter, when to retry.
-import type { ExecutionErrorKind } from '../../api/contract/events';
+import type { ExecutionErrorKind } from '../../../src-shared/contract/events';
 import type { RetryPolicy } from './schema';
 
 /** A policy with every field decided, as the engine stores it beside a step. */

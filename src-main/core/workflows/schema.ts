@@ -1,6 +1,6 @@
 // The shape of a workflow definition as zod schemas: steps, references in inputs, retry policies, error handling.
 import { z } from 'zod';
-import { EXECUTION_ERROR_KINDS } from '../../api/contract/events';
+import { EXECUTION_ERROR_KINDS } from '../../../src-shared/contract/events';
 import { Condition } from './conditions';
 import { referencesIn } from './refs';
 

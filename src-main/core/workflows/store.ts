@@ -4,7 +4,7 @@ import { stmt, type Db } from '../db';
 import type { StepSpec, TaskStore } from '../tasks';
 import type { ToolRegistry } from '../tools/registry';
 import { newId } from '../util/ids';
-import type { TaskStatusView } from '../../api/contract/agent';
+import type { TaskStatusView } from '../../../src-shared/contract/agent';
 import { dependenciesOf, effectiveRetryPolicy, executionOrder, validateWorkflow, type WorkflowDefinition, type WorkflowProblem } from './index';
 
 export interface StoredWorkflow {

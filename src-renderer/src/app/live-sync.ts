@@ -1,5 +1,5 @@
 // Fans the live stream out to the screens: task progress, approvals, controls and the audit rows of followed traces.
-import type { AuditEvent, ServerMessage } from '../../../src-main/api/contract';
+import type { AuditEvent, ServerMessage } from '../../../src-shared/contract';
 import type { ApiClient } from '../lib/api';
 import type { ApprovalsStore } from '../features/approvals/store';
 import { changesControls, type ControlsStore } from '../features/shared/controls-store';

@@ -1,6 +1,6 @@
 // The API client: error envelopes, the 401 sign-out hook, answers checked against the contract, and stream reconnects.
 import { describe, expect, it, vi } from 'vitest';
-import { STREAM_BEARER_PREFIX, STREAM_PROTOCOL } from '../../../src-main/api/contract';
+import { STREAM_BEARER_PREFIX, STREAM_PROTOCOL } from '../../../src-shared/contract';
 import {
   ApiError,
   backoffDelay,

@@ -10,7 +10,7 @@ import {
   STREAM_PROTOCOL,
   Verification,
   type ErrorCode,
-} from '../../../src-main/api/contract';
+} from '../../../src-shared/contract';
 
 /** The server's codes, plus two for failures that never produced a server answer. */
 export type ApiErrorCode = ErrorCode | 'network' | 'bad_response';

@@ -3,7 +3,7 @@ import type { Core } from '../../../src-main/core';
 import { openCore } from '../../../src-main/core';
 import { createAgent, type Agent } from '../../../src-main/core/agent';
 import { loadSettings } from '../../../src-main/core/config';
-import type { MessageEvent } from '../../../src-main/api/contract/events';
+import type { MessageEvent } from '../../../src-shared/contract/events';
 import { row, type BenchContext, type BenchEntry, type BenchRow } from '../harness';
 
 const EVENTS = Number(process.env.BENCH_RULES_EVENTS ?? 2000);

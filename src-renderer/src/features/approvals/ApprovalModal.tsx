@@ -1,7 +1,7 @@
 // The approval dialog: the exact call, what it may touch, its risk and preview, who asked and the trace; approve once, approve with a grant, or deny.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
-import type { Approval } from '../../../../src-main/api/contract';
+import type { Approval } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import { ErrorNotice, JsonBlock, Permissions, Preview, RiskBadge, StatusBadge } from '../shared/ui';
 import { describeDecided, GRANT_KINDS, GRANT_LABELS, GRANT_MINUTES, type ApprovalsStore, type DecisionState, type GrantKind } from './store';

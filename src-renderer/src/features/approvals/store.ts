@@ -1,7 +1,7 @@
 // Approvals as the page knows them: the queue, live changes from the stream, and a person's decisions, including ones made elsewhere meanwhile.
 import { createStore } from 'zustand/vanilla';
 import { z } from 'zod';
-import { API_PATHS, Approval, GRANT_KINDS } from '../../../../src-main/api/contract';
+import { API_PATHS, Approval, GRANT_KINDS } from '../../../../src-shared/contract';
 import { ApiError, type ApiClient } from '../../lib/api';
 import { explain } from '../shared/errors';
 

@@ -1,7 +1,7 @@
 // The audit trail table: newest first, live rows arriving on top, one fixed-height row per event.
 import { memo } from 'react';
 import { useStore } from 'zustand';
-import type { AuditEvent } from '../../../../src-main/api/contract';
+import type { AuditEvent } from '../../../../src-shared/contract';
 import { formatTimestamp, shortHash, shortTrace } from './format';
 import { AUDIT_CAP, type AuditStore } from './store';
 import './audit.css';

@@ -1,6 +1,6 @@
 // The live feed: catch-up on every open, frames applied in batches, and a refused stream signing the page out.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AuditEvent, AuditList } from '../../../../src-main/api/contract';
+import type { AuditEvent, AuditList } from '../../../../src-shared/contract';
 import type { ApiClient, AuditListQuery, SocketEvents } from '../../lib/api';
 import { startLiveFeed } from './live';
 import { createAuditStore, INITIAL_LIMIT } from './store';

@@ -1,5 +1,5 @@
 // Keeps the audit store in step with the server: one stream, a catch-up load on every open, frames applied in batches.
-import type { ServerMessage } from '../../../../src-main/api/contract';
+import type { ServerMessage } from '../../../../src-shared/contract';
 import { connectStream, type ApiClient, type SocketFactory, type StreamHandle } from '../../lib/api';
 import { fetchCatchUp, type AuditStore } from './store';
 

@@ -1,6 +1,6 @@
 // Audit rows in the page: dedupe by id, newest first, the cap, stream frames (valid and not), catch-up and verify.
 import { describe, expect, it, vi } from 'vitest';
-import type { AuditEvent, AuditList, Verification } from '../../../../src-main/api/contract';
+import type { AuditEvent, AuditList, Verification } from '../../../../src-shared/contract';
 import type { AuditListQuery } from '../../lib/api';
 import { createAuditStore, fetchCatchUp, INITIAL_LIMIT, mergeEvents, parseServerMessage } from './store';
 

@@ -1,6 +1,6 @@
 // The audit trail as the page holds it: newest first, deduplicated, bounded, fed by the list call and the live stream.
 import { createStore } from 'zustand/vanilla';
-import { ServerMessage, type AuditEvent, type AuditList, type Verification } from '../../../../src-main/api/contract';
+import { ServerMessage, type AuditEvent, type AuditList, type Verification } from '../../../../src-shared/contract';
 import type { AuditListQuery, StreamStatus } from '../../lib/api';
 
 /** Enough to read recent activity; the full trail stays on the server. */

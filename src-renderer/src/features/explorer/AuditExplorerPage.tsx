@@ -1,7 +1,7 @@
 // The audit explorer: filter the trail by trace, type and time, page back through it, check the chain and export a trace.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
-import type { AuditEvent, AuditExportFile } from '../../../../src-main/api/contract';
+import type { AuditEvent, AuditExportFile } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import { explorerApi } from './api';
 import { createExplorerStore, filtersFromHash, PAGE_SIZE, type ExplorerStore, type FilterField, type VerifyState } from './store';

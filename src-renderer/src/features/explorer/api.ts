@@ -1,5 +1,5 @@
 // The audit explorer's calls: the filtered list, the type counts, the chain check and a trace's export.
-import { API_PATHS, AuditExportFile, AuditList, AuditTypeCounts, Verification } from '../../../../src-main/api/contract';
+import { API_PATHS, AuditExportFile, AuditList, AuditTypeCounts, Verification } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 
 /** Query of GET /v1/audit as the explorer uses it; times are ISO 8601 with a zone. */

@@ -1,6 +1,6 @@
 // The explorer's filters (checked before sending, local times sent as instants), stale answers dropped, paging back, verify and export.
 import { describe, expect, it } from 'vitest';
-import type { AuditEvent, AuditList, Verification } from '../../../../src-main/api/contract';
+import type { AuditEvent, AuditList, Verification } from '../../../../src-shared/contract';
 import { ApiError } from '../../lib/api';
 import type { ExplorerApi, ExplorerQuery } from './api';
 import { createExplorerStore, EMPTY_FILTERS, filtersFromHash, localToIso, toQuery } from './store';

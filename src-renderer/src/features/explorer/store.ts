@@ -1,6 +1,6 @@
 // The audit explorer's state: filters as typed and as applied, the matching rows newest first, paging back, chain check, export.
 import { createStore } from 'zustand/vanilla';
-import type { AuditEvent, AuditExportFile, AuditTypeCounts, Verification } from '../../../../src-main/api/contract';
+import type { AuditEvent, AuditExportFile, AuditTypeCounts, Verification } from '../../../../src-shared/contract';
 import { describeError, fieldProblems } from '../settings/errors';
 import type { ExplorerApi, ExplorerQuery } from './api';
 

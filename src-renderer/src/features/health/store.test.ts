@@ -1,6 +1,6 @@
 // Health polling state and the words used for uptime and heartbeat age.
 import { describe, expect, it } from 'vitest';
-import type { Health } from '../../../../src-main/api/contract';
+import type { Health } from '../../../../src-shared/contract';
 import { createHealthStore, formatAge, formatUptime } from './store';
 
 const HEALTH: Health = { status: 'ok', version: '0.1.0', uptime_s: 12.3, database: { ok: true }, last_heartbeat: null };

@@ -1,6 +1,6 @@
 // The server's health as last polled, with the moment of the check so ages can be shown without a clock in render.
 import { createStore } from 'zustand/vanilla';
-import type { Health } from '../../../../src-main/api/contract';
+import type { Health } from '../../../../src-shared/contract';
 
 export const HEALTH_POLL_MS = 5000;
 

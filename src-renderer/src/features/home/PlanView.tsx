@@ -1,6 +1,6 @@
 // The plan for a goal, step by step: tool, risk, what it may touch, the dry-run preview and who will be asked, then Run.
 import { useStore } from 'zustand';
-import type { PlanStep, TaskStatusView } from '../../../../src-main/api/contract';
+import type { PlanStep, TaskStatusView } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import { ErrorNotice, JsonBlock, Permissions, Preview, RiskBadge } from '../shared/ui';
 import type { GoalStore } from './goal-store';

@@ -1,6 +1,6 @@
 // The goal box and its plan: the draft survives reloads and lost connections, the plan is asked for and run on request.
 import { createStore } from 'zustand/vanilla';
-import { API_PATHS, Plan, TaskStatusView } from '../../../../src-main/api/contract';
+import { API_PATHS, Plan, TaskStatusView } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import { explain } from '../shared/errors';
 import type { KeyValueStorage } from '../session/store';

@@ -1,5 +1,5 @@
 // The language-model settings calls: the settings with where each value comes from, saving them, and testing a connection.
-import { API_PATHS, LlmSettingsView, LlmTestResult, type LlmSettingsUpdate, type LlmTestRequest } from '../../../../src-main/api/contract';
+import { API_PATHS, LlmSettingsView, LlmTestResult, type LlmSettingsUpdate, type LlmTestRequest } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 
 export interface LlmApi {

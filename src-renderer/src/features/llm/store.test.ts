@@ -1,6 +1,6 @@
 // Language model settings: only changed, unlocked values are sent, bad numbers are named by field, the key is write-only, tests are described in words.
 import { describe, expect, it } from 'vitest';
-import type { LlmSettingsUpdate, LlmSettingsView, LlmTestRequest, LlmTestResult } from '../../../../src-main/api/contract';
+import type { LlmSettingsUpdate, LlmSettingsView, LlmTestRequest, LlmTestResult } from '../../../../src-shared/contract';
 import { ApiError } from '../../lib/api';
 import type { LlmApi } from './api';
 import { buildTest, buildUpdate, createLlmStore, describeTest, lockedBy, sourceLabel } from './store';

@@ -1,6 +1,6 @@
 // The language-model settings form: values as typed, which ones an environment variable locks, the write-only key, save and test in words.
 import { createStore } from 'zustand/vanilla';
-import { LlmSettingsUpdate, LlmTestRequest, type LlmSettingsView, type LlmTestResult } from '../../../../src-main/api/contract';
+import { LlmSettingsUpdate, LlmTestRequest, type LlmSettingsView, type LlmTestResult } from '../../../../src-shared/contract';
 import { describeError, fieldProblems } from '../settings/errors';
 import type { LlmApi } from './api';
 

@@ -1,7 +1,7 @@
 // MCP servers: add one (stdio or HTTP), consent after seeing exactly what would run, then health, tools, trust policy, disable, reconnect, remove.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
-import { RISK_LEVELS, type McpServerView } from '../../../../src-main/api/contract';
+import { RISK_LEVELS, type McpServerView } from '../../../../src-shared/contract';
 import { AreaField, Outcome, SelectField, TextField } from '../llm/fields';
 import type { SectionProps } from '../settings/sections';
 import { mcpApi } from './api';

@@ -1,6 +1,6 @@
 // The MCP servers screen's calls: the list with health and tools, adding (stored awaiting consent), consent, disable, reconnect, remove and trust policy.
 import { z } from 'zod';
-import { MCP_PATHS, McpAddServerResult, McpServerList, McpServerView, type McpAddServerRequest, type McpTrustPolicy } from '../../../../src-main/api/contract';
+import { MCP_PATHS, McpAddServerResult, McpServerList, McpServerView, type McpAddServerRequest, type McpTrustPolicy } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 
 const Removed = z.object({ removed: z.string() });

@@ -1,6 +1,6 @@
 // MCP servers: the add form checked by the server's schema, consent tied to the command line shown, actions and policy drafts kept per server.
 import { describe, expect, it } from 'vitest';
-import type { McpServerView, McpTrustPolicy } from '../../../../src-main/api/contract';
+import type { McpServerView, McpTrustPolicy } from '../../../../src-shared/contract';
 import { ApiError } from '../../lib/api';
 import type { McpApi } from './api';
 import { buildAddRequest, createMcpStore, describeHealth, draftOf, policyOf } from './store';

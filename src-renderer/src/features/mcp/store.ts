@@ -1,6 +1,6 @@
 // The MCP servers screen's state: servers with health, the add form, the consent step, per-server actions and trust-policy drafts.
 import { createStore } from 'zustand/vanilla';
-import { McpAddServerRequest, McpTrustPolicy, type McpServerView, type RISK_LEVELS } from '../../../../src-main/api/contract';
+import { McpAddServerRequest, McpTrustPolicy, type McpServerView, type RISK_LEVELS } from '../../../../src-shared/contract';
 import { describeError, fieldProblems } from '../settings/errors';
 import type { McpApi } from './api';
 

@@ -1,7 +1,7 @@
 // The memory explorer inside settings: search by meaning and by words with each lane's rank, open one, add one, forget one after a confirmation.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
-import { MEMORY_KINDS, MEMORY_QUERY_MODES, type Memory, type MemoryKind, type MemoryQueryMode } from '../../../../src-main/api/contract';
+import { MEMORY_KINDS, MEMORY_QUERY_MODES, type Memory, type MemoryKind, type MemoryQueryMode } from '../../../../src-shared/contract';
 import { AreaField, Outcome, SelectField, TextField } from '../llm/fields';
 import type { SectionProps } from '../settings/sections';
 import { memoryApi } from './api';

@@ -1,6 +1,6 @@
 // The memory explorer's calls: list (by kind), search in one of three modes, add and forget.
 import { z } from 'zod';
-import { API_PATHS, Memory, MemoryList, MemoryQueryResponse, type MemoryAddRequest, type MemoryKind, type MemoryQueryRequest } from '../../../../src-main/api/contract';
+import { API_PATHS, Memory, MemoryList, MemoryQueryResponse, type MemoryAddRequest, type MemoryKind, type MemoryQueryRequest } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 
 export const ForgetResult = z.object({ forgotten: z.string(), kind: z.string() });

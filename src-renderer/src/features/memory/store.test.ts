@@ -1,6 +1,6 @@
 // The memory explorer's state: lanes in words, a refused secret kept next to the content field, forgetting removing it everywhere, the kind filter.
 import { describe, expect, it } from 'vitest';
-import type { Memory, MemoryQueryRequest } from '../../../../src-main/api/contract';
+import type { Memory, MemoryQueryRequest } from '../../../../src-shared/contract';
 import { ApiError } from '../../lib/api';
 import type { MemoryApi } from './api';
 import { createMemoryStore, describeLanes, findMemory } from './store';

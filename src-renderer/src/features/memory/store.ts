@@ -1,6 +1,6 @@
 // The memory explorer's state: the list with its kind filter, a search with each lane's rank, one memory open, adding and forgetting.
 import { createStore } from 'zustand/vanilla';
-import { MemoryAddRequest, MemoryQueryRequest, type Memory, type MemoryIndexStatus, type MemoryKind, type MemoryQueryMode, type MemoryQueryResult } from '../../../../src-main/api/contract';
+import { MemoryAddRequest, MemoryQueryRequest, type Memory, type MemoryIndexStatus, type MemoryKind, type MemoryQueryMode, type MemoryQueryResult } from '../../../../src-shared/contract';
 import { describeError, fieldProblems } from '../settings/errors';
 import type { MemoryApi } from './api';
 

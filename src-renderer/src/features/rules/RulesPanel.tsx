@@ -1,7 +1,7 @@
 // Rules: the list with enabled state and each rule's recent triggers and suppressions; a form for trigger, conditions, actions and the windows that hold it back.
 import { useId, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
-import type { RuleView } from '../../../../src-main/api/contract';
+import type { RuleView } from '../../../../src-shared/contract';
 import { AreaField, Outcome, SelectField, TextField } from '../llm/fields';
 import type { SectionProps } from '../settings/sections';
 import { rulesApi } from './api';

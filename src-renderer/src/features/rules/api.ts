@@ -1,6 +1,6 @@
 // The rules screen's calls: list (each rule with its recent log), create, edit (enable / disable too) and delete.
 import { z } from 'zod';
-import { RULE_PATHS, RuleList, RuleView, type RuleCreate, type RulePatch } from '../../../../src-main/api/contract';
+import { RULE_PATHS, RuleList, RuleView, type RuleCreate, type RulePatch } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 
 const Deleted = z.object({ deleted: z.string() });

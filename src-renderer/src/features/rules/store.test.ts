@@ -1,6 +1,6 @@
 // Rules: the form checked by the server's schema with JSON problems placed by path, refusals on their field, enable/disable and delete.
 import { describe, expect, it } from 'vitest';
-import type { RuleCreate, RuleView } from '../../../../src-main/api/contract';
+import type { RuleCreate, RuleView } from '../../../../src-shared/contract';
 import { ApiError } from '../../lib/api';
 import type { RulesApi } from './api';
 import { buildRequest, createRulesStore, describeTrigger, describeWindows, emptyForm, formFieldOf, formOf, type RuleForm } from './store';

@@ -1,6 +1,6 @@
 // The rules screen's state: the list with each rule's recent log, the create/edit form (conditions and actions as JSON), enable/disable and delete.
 import { createStore } from 'zustand/vanilla';
-import { RULE_CHANNELS, RuleCreate, type RuleView } from '../../../../src-main/api/contract';
+import { RULE_CHANNELS, RuleCreate, type RuleView } from '../../../../src-shared/contract';
 import { describeError, fieldProblems } from '../settings/errors';
 import { runRowAction } from '../settings/row-action';
 import type { RulesApi } from './api';

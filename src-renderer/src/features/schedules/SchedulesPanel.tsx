@@ -1,7 +1,7 @@
 // Schedules: the list with timing in words, next run, status and missed-run policy; a form whose next five runs update as the person types.
 import { useEffect, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
-import type { ScheduleView } from '../../../../src-main/api/contract';
+import type { ScheduleView } from '../../../../src-shared/contract';
 import { Outcome, SelectField, TextField } from '../llm/fields';
 import type { SectionProps } from '../settings/sections';
 import { schedulesApi } from './api';

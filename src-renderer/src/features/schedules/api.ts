@@ -1,6 +1,6 @@
 // The schedules screen's calls: list, preview without saving, create, edit (pause / resume too) and delete.
 import { z } from 'zod';
-import { SCHEDULE_PATHS, ScheduleList, ScheduleView, type ScheduleCreate, type SchedulePatch } from '../../../../src-main/api/contract';
+import { SCHEDULE_PATHS, ScheduleList, ScheduleView, type ScheduleCreate, type SchedulePatch } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 
 const Deleted = z.object({ deleted: z.string() });

@@ -1,6 +1,6 @@
 // Schedules: the form checked by the server's schema, server refusals placed on the field they name, the newest preview winning, pause and delete.
 import { describe, expect, it } from 'vitest';
-import type { ScheduleCreate, SchedulePatch, ScheduleView } from '../../../../src-main/api/contract';
+import type { ScheduleCreate, SchedulePatch, ScheduleView } from '../../../../src-shared/contract';
 import { ApiError } from '../../lib/api';
 import type { SchedulesApi } from './api';
 import { buildRequest, createSchedulesStore, emptyForm, formFieldOf, formOf } from './store';

@@ -1,6 +1,6 @@
 // The schedules screen's state: the list, the create/edit form with its live preview of the next runs, pause/resume and delete.
 import { createStore } from 'zustand/vanilla';
-import { MISSED_POLICIES, ScheduleCreate, type MissedPolicy, type ScheduleView } from '../../../../src-main/api/contract';
+import { MISSED_POLICIES, ScheduleCreate, type MissedPolicy, type ScheduleView } from '../../../../src-shared/contract';
 import { describeError, fieldProblems } from '../settings/errors';
 import { runRowAction } from '../settings/row-action';
 import type { SchedulesApi } from './api';

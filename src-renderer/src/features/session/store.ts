@@ -1,6 +1,6 @@
 // Who the page is signed in as: the API token, how it was obtained from a one-time link, and why it was lost.
 import { createStore } from 'zustand/vanilla';
-import { SessionExchange } from '../../../../src-main/api/contract';
+import { SessionExchange } from '../../../../src-shared/contract';
 
 export const TOKEN_STORAGE_KEY = 'jarvis.token';
 const SIGNIN_PARAM = 'signin';

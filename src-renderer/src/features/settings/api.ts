@@ -1,5 +1,5 @@
 // The integrations and settings screen's calls: this install's facts, the integrations' state, pairing the daemon.
-import { API_PATHS, DaemonPairResult, Integrations, SystemInfo, type DaemonPairRequest } from '../../../../src-main/api/contract';
+import { API_PATHS, DaemonPairResult, Integrations, SystemInfo, type DaemonPairRequest } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 
 export interface SettingsApi {

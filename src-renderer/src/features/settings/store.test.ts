@@ -1,6 +1,6 @@
 // Settings: the pairing form checked with the server's own schema, the link's state after pairing or a refusal, and the sections list.
 import { describe, expect, it } from 'vitest';
-import type { DaemonPairResult, Integrations, SystemInfo } from '../../../../src-main/api/contract';
+import type { DaemonPairResult, Integrations, SystemInfo } from '../../../../src-shared/contract';
 import { ApiError } from '../../lib/api';
 import type { SettingsApi } from './api';
 import { describeError, fieldProblems } from './errors';

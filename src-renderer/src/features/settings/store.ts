@@ -1,6 +1,6 @@
 // The integrations and settings screen's state: install facts, the daemon link, and the pairing form checked before it is sent.
 import { createStore } from 'zustand/vanilla';
-import { DaemonPairRequest, type DaemonPairResult, type Integrations, type SystemInfo } from '../../../../src-main/api/contract';
+import { DaemonPairRequest, type DaemonPairResult, type Integrations, type SystemInfo } from '../../../../src-shared/contract';
 import type { SettingsApi } from './api';
 import { describeError, fieldProblems } from './errors';
 

@@ -1,6 +1,6 @@
 // The controls every screen shares: the kill switch and the autonomy level, as last read from or set on the server.
 import { createStore } from 'zustand/vanilla';
-import { API_PATHS, AUTONOMY, Controls } from '../../../../src-main/api/contract';
+import { API_PATHS, AUTONOMY, Controls } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import { explain } from './errors';
 

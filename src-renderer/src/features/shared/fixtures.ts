@@ -1,5 +1,5 @@
 // Contract-shaped values for the renderer's store tests: one place, so a contract change breaks them loudly.
-import type { Approval, AuditEvent, Controls, Plan, StepState, TaskStatusView } from '../../../../src-main/api/contract';
+import type { Approval, AuditEvent, Controls, Plan, StepState, TaskStatusView } from '../../../../src-shared/contract';
 
 export function taskView(id: string, patch: Partial<TaskStatusView> = {}): TaskStatusView {
   return {

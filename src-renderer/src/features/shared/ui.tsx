@@ -1,6 +1,6 @@
 // Small pieces every screen shows the same way: risk and status badges, permissions, previews, exact JSON, and error notices.
 import type { ReactNode } from 'react';
-import type { PlanStep } from '../../../../src-main/api/contract';
+import type { PlanStep } from '../../../../src-shared/contract';
 import './shared.css';
 
 type Risk = PlanStep['risk'];

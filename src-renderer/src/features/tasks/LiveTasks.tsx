@@ -1,6 +1,6 @@
 // Live tasks on Home: each with its progress, steps, controls and streaming log; a task waiting for a person links to its approval.
 import { useStore } from 'zustand';
-import type { TaskStatusView } from '../../../../src-main/api/contract';
+import type { TaskStatusView } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import type { ApprovalsStore } from '../approvals/store';
 import { ErrorNotice, StatusBadge } from '../shared/ui';

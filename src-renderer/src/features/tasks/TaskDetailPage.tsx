@@ -1,7 +1,7 @@
 // Task detail: its steps with attempts and outputs, the readable log, and the trace's audit rows with the chain's verification.
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
-import type { StepState, TaskDetail } from '../../../../src-main/api/contract';
+import type { StepState, TaskDetail } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import { formatTimestamp, shortHash } from '../audit/format';
 import { ErrorNotice, JsonBlock, RiskBadge, StatusBadge } from '../shared/ui';

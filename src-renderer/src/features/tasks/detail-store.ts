@@ -1,6 +1,6 @@
 // One task in full for its detail page: steps, attempts and logs, and its trace's audit rows with the chain's verification.
 import { createStore } from 'zustand/vanilla';
-import { API_PATHS, TaskDetail, TaskTrail, type AuditEvent } from '../../../../src-main/api/contract';
+import { API_PATHS, TaskDetail, TaskTrail, type AuditEvent } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import { explain } from '../shared/errors';
 

@@ -1,5 +1,5 @@
 // Audit rows of a task's trace as sentences a person can follow, one line per row, with the raw type kept beside it.
-import type { AuditEvent } from '../../../../src-main/api/contract';
+import type { AuditEvent } from '../../../../src-shared/contract';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

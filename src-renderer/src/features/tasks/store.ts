@@ -8,7 +8,7 @@ import {
   TaskStatusView,
   type AuditEvent,
   type TaskProgress,
-} from '../../../../src-main/api/contract';
+} from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import { explain } from '../shared/errors';
 

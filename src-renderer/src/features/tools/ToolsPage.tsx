@@ -1,7 +1,7 @@
 // The tools screen: every tool with its risk, permissions and review state; enabling one that needs review takes a confirmation.
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { ToolInfo } from '../../../../src-main/api/contract';
+import type { ToolInfo } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import { toolsApi } from './api';
 import { createToolsStore, describePermissions, REVIEW_LABEL, reviewState, visibleTools, type ToolsStore } from './store';

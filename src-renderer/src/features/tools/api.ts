@@ -1,5 +1,5 @@
 // The tools screen's calls: the registry with review states, and a person's enable/disable decision.
-import { API_PATHS, ToolInfo, ToolList } from '../../../../src-main/api/contract';
+import { API_PATHS, ToolInfo, ToolList } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 
 export interface ToolsApi {

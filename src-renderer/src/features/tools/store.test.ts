@@ -1,6 +1,6 @@
 // Tools in words (permissions, review state), the review filter, and enable/disable decisions with their failures kept per tool.
 import { describe, expect, it } from 'vitest';
-import type { ToolInfo } from '../../../../src-main/api/contract';
+import type { ToolInfo } from '../../../../src-shared/contract';
 import { ApiError } from '../../lib/api';
 import type { ToolsApi } from './api';
 import { createToolsStore, describePermissions, reviewState, visibleTools } from './store';

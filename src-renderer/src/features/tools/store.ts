@@ -1,6 +1,6 @@
 // The tools screen's state: the registry, which tools wait for a person, and one enable/disable decision at a time per tool.
 import { createStore } from 'zustand/vanilla';
-import type { ToolInfo, ToolList } from '../../../../src-main/api/contract';
+import type { ToolInfo, ToolList } from '../../../../src-shared/contract';
 import { describeError } from '../settings/errors';
 import type { ToolsApi } from './api';
 

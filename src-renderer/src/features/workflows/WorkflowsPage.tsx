@@ -1,7 +1,7 @@
 // The workflows screen: list and pick a definition, edit it as JSON with the server's problems beside it, run it and follow its tasks.
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
-import type { TaskStatusView } from '../../../../src-main/api/contract';
+import type { TaskStatusView } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 import { workflowsApi } from './api';
 import { createWorkflowsStore, followRuns, isDirty, type WorkflowsStore } from './store';

@@ -1,6 +1,6 @@
 // The workflows screen's calls: definitions (list, read, create, update), runs, and the tasks those runs became.
 import type { z } from 'zod';
-import { API_PATHS, StoredWorkflow, TaskList, TaskStatusView, WorkflowList } from '../../../../src-main/api/contract';
+import { API_PATHS, StoredWorkflow, TaskList, TaskStatusView, WorkflowList } from '../../../../src-shared/contract';
 import type { ApiClient } from '../../lib/api';
 
 /** How many recent tasks are searched for a workflow's runs. */

@@ -1,6 +1,6 @@
 // Editing a workflow: JSON mistakes caught before sending, the server's problems kept beside the editor, save, run and the runs' tasks.
 import { describe, expect, it } from 'vitest';
-import type { StoredWorkflow, TaskStatusView } from '../../../../src-main/api/contract';
+import type { StoredWorkflow, TaskStatusView } from '../../../../src-shared/contract';
 import { ApiError } from '../../lib/api';
 import type { WorkflowsApi } from './api';
 import { createWorkflowsStore, hasLiveRuns, isDirty, NEW_TEMPLATE, parseJsonObject, pretty } from './store';

@@ -1,6 +1,6 @@
 // The workflows screen's state: the list, one definition being edited as JSON with the server's problems, runs and their tasks.
 import { createStore } from 'zustand/vanilla';
-import { FINAL_TASK_STATUSES, WorkflowProblems, type StoredWorkflow, type TaskStatusView, type WorkflowProblem } from '../../../../src-main/api/contract';
+import { FINAL_TASK_STATUSES, WorkflowProblems, type StoredWorkflow, type TaskStatusView, type WorkflowProblem } from '../../../../src-shared/contract';
 import { ApiError } from '../../lib/api';
 import { describeError, errorDetails } from '../settings/errors';
 import type { WorkflowsApi } from './api';

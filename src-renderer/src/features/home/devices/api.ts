@@ -1,5 +1,5 @@
 // The home devices screen's calls: live view, entities, Home Assistant and MQTT settings, allow-lists, critical marks and connection tests.
-import { API_PATHS, IotChangeResult, IotEntities, IotTestResult, IotView, type IotAllowListsRequest, type IotHaSettingsRequest, type IotMqttSettingsRequest, type IotTestRequest } from '../../../../../src-main/api/contract';
+import { API_PATHS, IotChangeResult, IotEntities, IotTestResult, IotView, type IotAllowListsRequest, type IotHaSettingsRequest, type IotMqttSettingsRequest, type IotTestRequest } from '../../../../../src-shared/contract';
 import type { ApiClient } from '../../../lib/api';
 
 export interface HomeApi {

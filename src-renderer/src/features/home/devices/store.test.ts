@@ -1,6 +1,6 @@
 // Home devices: forms filled from the daemon's status, secrets sent only when typed, saved values kept until the live view agrees, tests in words.
 import { describe, expect, it } from 'vitest';
-import type { IotStatus, IotTestRequest, IotView } from '../../../../../src-main/api/contract';
+import type { IotStatus, IotTestRequest, IotView } from '../../../../../src-shared/contract';
 import { ApiError } from '../../../lib/api';
 import type { HomeApi } from './api';
 import { createHomeStore, describeAdapter, requestFor } from './store';

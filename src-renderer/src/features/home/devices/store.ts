@@ -1,6 +1,6 @@
 // The home devices screen's state: live health, the entity list, and the HA, MQTT, allow-list and critical-mark forms with their outcomes.
 import { createStore } from 'zustand/vanilla';
-import { IotAllowListsRequest, IotHaSettingsRequest, IotMqttSettingsRequest, type DirectoryEntry, type IotChangeResult, type IotStatus, type IotView } from '../../../../../src-main/api/contract';
+import { IotAllowListsRequest, IotHaSettingsRequest, IotMqttSettingsRequest, type DirectoryEntry, type IotChangeResult, type IotStatus, type IotView } from '../../../../../src-shared/contract';
 import { describeError } from '../../settings/errors';
 import type { HomeApi } from './api';
 

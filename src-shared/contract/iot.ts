@@ -1,6 +1,6 @@
 // Shapes of the home settings API: Home Assistant and MQTT connections, allow-lists, critical marks, live health and the entity list.
 import { z } from 'zod';
-import { AllowLists, DirectoryEntry, EntityId, EntityPattern, HaUrl, IotStatus, MqttUrl, Subscription, TopicFilter } from '../../../src-daemon/protocol/iot';
+import { AllowLists, DirectoryEntry, EntityId, EntityPattern, HaUrl, IotStatus, MqttUrl, Subscription, TopicFilter } from '../home';
 
 export { IotStatus, DirectoryEntry };
 
