@@ -1,7 +1,8 @@
 // The home vocabulary the daemon's protocol and the app's contract both speak: entity ids, topics, addresses, health.
 import { z } from 'zod';
 
-const Iso = z.string().max(40);
+/** A time stamp as the daemon writes it (ISO 8601). */
+export const Iso = z.string().max(40);
 
 /** Home Assistant's shape for an entity id: domain "." object id. */
 export const EntityId = z.string().regex(/^[a-z0-9_]+\.[a-z0-9_]+$/, 'an entity id such as light.kitchen');

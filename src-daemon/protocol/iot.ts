@@ -1,6 +1,6 @@
 // The home part of the protocol: Home Assistant and MQTT settings, the inbound channel's claims (events, health, entity directory).
 import { z } from 'zod';
-import { AllowLists, DirectoryEntry, EntityId, EntityPattern, HaUrl, IotStatus, MqttUrl, Subscription } from '../../src-shared/home';
+import { AllowLists, DirectoryEntry, EntityId, EntityPattern, HaUrl, IotStatus, Iso, MqttUrl, Subscription } from '../../src-shared/home';
 
 export { AdapterHealth, AllowLists, DirectoryEntry, EntityId, EntityPattern, HaUrl, IotStatus, MqttUrl, PublishTopic, Subscription, TopicFilter } from '../../src-shared/home';
 
@@ -67,7 +67,6 @@ export const SubscribeClaims = z.strictObject({
 });
 export type SubscribeClaims = z.infer<typeof SubscribeClaims>;
 
-const Iso = z.string().max(40);
 const StateView = z.strictObject({ state: z.string().max(255), attributes: z.record(z.string(), z.unknown()), last_changed: Iso, last_updated: Iso });
 
 export const InboundEvent = z.discriminatedUnion('kind', [
