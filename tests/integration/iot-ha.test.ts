@@ -89,7 +89,11 @@ describe('Home Assistant settings', () => {
     expect(accepted.risk).toBe('high');
     // Sealed on the wire, and not even the ciphertext is kept in the daemon's trail.
     expect(accepted.args.ha.token).toBe('[redacted]');
-    const entities = (await api(j, '/v1/iot/entities?q=kitchen')).body as { entities: { entity_id: string; area: string; allowed: boolean }[] };
+    // The daemon counts its entities before the app's copy of the directory (sent in parts) has arrived.
+    const entities = await waitFor('the app to hold the directory', async () => {
+      const body = (await api(j, '/v1/iot/entities?q=kitchen')).body as { entities: { entity_id: string; area: string; allowed: boolean }[] };
+      return body.entities.length > 0 ? body : null;
+    });
     expect(entities.entities).toEqual([expect.objectContaining({ entity_id: 'light.kitchen', area: 'Kitchen', allowed: true })]);
   });
 
